@@ -1,0 +1,491 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd_run.c - `lockbench run`: every method at every thread count,
+ * repetitions interleaved across methods (A B C A B C ...) so that drift of
+ * a shared machine spreads over all of them, a checkpoint of the result file
+ * after every repetition, and a table at the end of each thread count.
+ */
+#include "config.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness/cli.h"
+#include "harness/host.h"
+#include "harness/report.h"
+#include "harness/runner.h"
+#include "harness/topo.h"
+#include "workloads/delay.h"
+
+#define DEFAULT_METHODS "pthread,pthread-adaptive,mcs-futex,futex-mutex,ticket"
+
+struct run_opts {
+	const struct lb_lock_ops *methods[64];
+	unsigned int nmethods;
+	unsigned int *threads;
+	unsigned int nthreads;
+	const char *pin_arg;
+	struct lb_pin_policy pin;
+	const struct lb_workload *workload;
+	uint64_t cs_ns, think_ns, duration_ns, warmup_ns, stall_ns;
+	uint64_t reps, spin;
+	const char *output;
+	char default_output[64];
+	bool quiet;
+};
+
+static int run_usage(FILE *f, int rc)
+{
+	fputs("usage: lockbench run [options]\n\n"
+	      "Run each method at each thread count and write a result "
+	      "file.\n\n"
+	      "  -m, --methods LIST   comma-separated sync methods, or 'all'\n"
+	      "                       (default: " DEFAULT_METHODS ")\n"
+	      "  -w, --workload NAME  workload (default: counter)\n"
+	      "  -t, --threads LIST   thread counts: 4 | 1,2,4 | 1-8 | 1-8:2 "
+	      "| 1-64:x2\n"
+	      "                       (default: 1 and powers of two up to "
+	      "the PUs)\n"
+	      "  -p, --pin POLICY     none | compact | scatter | PU list "
+	      "0,2-3 (default: compact)\n"
+	      "      --cs DUR         busy work inside the critical section "
+	      "(default: 0)\n"
+	      "      --think DUR      busy work after unlock (default: 0)\n"
+	      "  -d, --duration DUR   measured time of each repetition "
+	      "(default: 500ms)\n"
+	      "      --warmup DUR     unmeasured time before it (default: "
+	      "100ms)\n"
+	      "  -r, --reps N         repetitions (default: 5)\n"
+	      "      --spin N         spins before sleeping, for methods "
+	      "that spin first\n"
+	      "      --stall-timeout DUR  how long workers may take to stop "
+	      "(default: 10s)\n"
+	      "  -o, --output FILE    result file (default: "
+	      "lockbench-DATE-TIME.json)\n"
+	      "  -q, --quiet          no table on stdout\n"
+	      "  -h, --help           this text\n\n"
+	      "Durations take a unit: ns, us, ms, s, min (250ns, 2us, "
+	      "1.5s).\n"
+	      "More threads than PUs is allowed and flagged OVERSUBSCRIBED.\n",
+	      f);
+	return rc;
+}
+
+static void parse_methods(struct run_opts *o, const char *arg)
+{
+	const char *names[64];
+	char *copy, *item, *save = NULL;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < lb_nlocks && n < LB_ARRAY_SIZE(names); i++)
+		if (!(lb_locks[i]->flags & LB_TEST_ONLY))
+			names[n++] = lb_locks[i]->name;
+	if (!strcmp(arg, "all")) {
+		for (i = 0; i < n; i++)
+			o->methods[i] = lb_lock_find(names[i]);
+		o->nmethods = n;
+		return;
+	}
+	if (!*arg || arg[0] == ',' || arg[strlen(arg) - 1] == ',' ||
+	    strstr(arg, ",,"))
+		lb_usage_error("invalid --methods value '%s': empty item", arg);
+	copy = strdup(arg);
+	for (item = strtok_r(copy, ",", &save); item;
+	     item = strtok_r(NULL, ",", &save)) {
+		const struct lb_lock_ops *ops = lb_lock_find(item);
+		const char *hint = lb_closest(item, names, n);
+
+		if (!ops)
+			lb_usage_error("unknown method '%s'%s%s%s (see "
+				       "'lockbench list')",
+				       item, hint ? " (did you mean '" : "",
+				       hint ? hint : "", hint ? "'?)" : "");
+		for (i = 0; i < o->nmethods; i++)
+			if (o->methods[i] == ops)
+				lb_usage_error("method '%s' is listed twice",
+					       item);
+		if (o->nmethods == LB_ARRAY_SIZE(o->methods))
+			lb_usage_error("too many methods");
+		o->methods[o->nmethods++] = ops;
+	}
+	free(copy);
+}
+
+static void parse_workload(struct run_opts *o, const char *arg)
+{
+	const char *names[16];
+	unsigned int i;
+	const char *hint;
+
+	o->workload = lb_workload_find(arg);
+	if (o->workload)
+		return;
+	for (i = 0; i < lb_nworkloads && i < LB_ARRAY_SIZE(names); i++)
+		names[i] = lb_workloads[i]->name;
+	hint = lb_closest(arg, names, i);
+	lb_usage_error("unknown workload '%s'%s%s%s (see 'lockbench list')",
+		       arg, hint ? " (did you mean '" : "", hint ? hint : "",
+		       hint ? "'?)" : "");
+}
+
+static void duration_opt(const char *opt, const char *arg, uint64_t min,
+			 uint64_t max, uint64_t *out)
+{
+	char err[LB_ERRLEN];
+
+	if (lb_parse_duration(opt, arg, min, max, out, err, sizeof(err)))
+		lb_usage_error("%s", err);
+}
+
+static void number_opt(const char *opt, const char *arg, uint64_t min,
+		       uint64_t max, uint64_t *out)
+{
+	char err[LB_ERRLEN];
+
+	if (lb_parse_u64(opt, arg, min, max, out, err, sizeof(err)))
+		lb_usage_error("%s", err);
+}
+
+enum { OPT_CS = 256, OPT_THINK, OPT_WARMUP, OPT_SPIN, OPT_STALL };
+
+static const struct option run_longopts[] = {
+	{ "methods", required_argument, NULL, 'm' },
+	{ "workload", required_argument, NULL, 'w' },
+	{ "threads", required_argument, NULL, 't' },
+	{ "pin", required_argument, NULL, 'p' },
+	{ "cs", required_argument, NULL, OPT_CS },
+	{ "think", required_argument, NULL, OPT_THINK },
+	{ "duration", required_argument, NULL, 'd' },
+	{ "warmup", required_argument, NULL, OPT_WARMUP },
+	{ "reps", required_argument, NULL, 'r' },
+	{ "spin", required_argument, NULL, OPT_SPIN },
+	{ "stall-timeout", required_argument, NULL, OPT_STALL },
+	{ "output", required_argument, NULL, 'o' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static void parse_run_option(struct run_opts *o, int c, char **argv)
+{
+	char err[LB_ERRLEN];
+
+	switch (c) {
+	case 'm':
+		o->nmethods = 0;
+		parse_methods(o, optarg);
+		break;
+	case 'w':
+		parse_workload(o, optarg);
+		break;
+	case 't':
+		free(o->threads);
+		if (lb_parse_threads("--threads", optarg, &o->threads,
+				     &o->nthreads, err, sizeof(err)))
+			lb_usage_error("%s", err);
+		break;
+	case 'p':
+		lb_pin_policy_free(&o->pin);
+		if (lb_pin_parse(optarg, &o->pin, err, sizeof(err)))
+			lb_usage_error("%s", err);
+		o->pin_arg = optarg;
+		break;
+	case OPT_CS:
+		duration_opt("--cs", optarg, 0, 1000000000ull, &o->cs_ns);
+		break;
+	case OPT_THINK:
+		duration_opt("--think", optarg, 0, 1000000000ull, &o->think_ns);
+		break;
+	case 'd':
+		duration_opt("--duration", optarg, 1000000ull, 3600000000000ull,
+			     &o->duration_ns);
+		break;
+	case OPT_WARMUP:
+		duration_opt("--warmup", optarg, 0, 3600000000000ull,
+			     &o->warmup_ns);
+		break;
+	case OPT_STALL:
+		duration_opt("--stall-timeout", optarg, 100000000ull,
+			     3600000000000ull, &o->stall_ns);
+		break;
+	case 'r':
+		number_opt("--reps", optarg, 1, 1000, &o->reps);
+		break;
+	case OPT_SPIN:
+		number_opt("--spin", optarg, 1, 100000000, &o->spin);
+		break;
+	case 'o':
+		o->output = optarg;
+		break;
+	case 'q':
+		o->quiet = true;
+		break;
+	default:
+		lb_bad_option("run", c, argv, run_longopts);
+	}
+}
+
+/* Default thread counts: 1, 2, 4, ... up to the number of PUs, and it. */
+static void default_threads(struct run_opts *o, const struct lb_topo *topo)
+{
+	struct lb_topo_summary sum;
+	unsigned int t;
+
+	lb_topo_summary(topo, &sum);
+	o->threads = lb_xzalloc(sizeof(*o->threads) * 16);
+	for (t = 1; t < sum.pus && o->nthreads < 15; t *= 2)
+		o->threads[o->nthreads++] = t;
+	o->threads[o->nthreads++] = sum.pus ? sum.pus : 1;
+}
+
+static void parse_run(struct run_opts *o, int argc, char **argv)
+{
+	char err[LB_ERRLEN];
+	time_t now = time(NULL);
+	int c;
+
+	*o = (struct run_opts){
+		.duration_ns = 500000000ull,
+		.warmup_ns = 100000000ull,
+		.stall_ns = 10000000000ull,
+		.reps = 5,
+		.pin_arg = "compact",
+		.workload = &lb_workload_counter,
+	};
+	if (lb_pin_parse("compact", &o->pin, err, sizeof(err)))
+		lb_die("%s", err);
+	parse_methods(o, DEFAULT_METHODS);
+	while ((c = getopt_long(argc, argv, ":m:w:t:p:d:r:o:qh", run_longopts,
+				NULL)) != -1) {
+		if (c == 'h')
+			exit(run_usage(stdout, 0));
+		parse_run_option(o, c, argv);
+	}
+	if (optind < argc)
+		lb_usage_error("run: unexpected argument '%s' (options start "
+			       "with -, see 'lockbench run --help')",
+			       argv[optind]);
+	strftime(o->default_output, sizeof(o->default_output),
+		 "lockbench-%Y%m%d-%H%M%S.json", localtime(&now));
+	if (!o->output)
+		o->output = o->default_output;
+	if (lb_check_output_path(o->output, err, sizeof(err)))
+		lb_usage_error("%s", err);
+}
+
+struct run_state {
+	struct run_opts *o;
+	struct lb_topo *topo;
+	struct lb_report report;
+	bool any_failed, any_error;
+};
+
+static void checkpoint(struct run_state *st)
+{
+	char err[LB_ERRLEN];
+	json_t *j = lb_report_json(&st->report);
+
+	if (!j)
+		lb_die("cannot build the result document");
+	if (lb_write_json_atomic(st->o->output, j, err, sizeof(err))) {
+		fprintf(stderr, "lockbench: %s\n", err);
+		exit(LB_EXIT_RUN);
+	}
+	json_decref(j);
+}
+
+static void progress(struct run_state *st, const struct lb_run_record *rec,
+		     unsigned int rep, unsigned int done, unsigned int total)
+{
+	if (!isatty(STDERR_FILENO))
+		return;
+	fprintf(stderr, "\r\033[K[%u/%u] %s, %u threads, rep %u/%u", done,
+		total, rec->ops->name, rec->nthreads, rep + 1,
+		rec->reps_wanted);
+}
+
+/* Prepare the records of one thread count (one per method). */
+static struct lb_run_record *records_for(struct run_state *st,
+					 unsigned int nthreads, double ns_iter)
+{
+	struct run_opts *o = st->o;
+	struct lb_run_record *recs = st->report.runs + st->report.nruns;
+	struct lb_placement *plan = lb_xzalloc(nthreads * sizeof(*plan));
+	char err[LB_ERRLEN];
+	bool over;
+	unsigned int m;
+
+	if (lb_pin_plan(st->topo, &o->pin, nthreads, plan, &over, err,
+			sizeof(err)))
+		lb_usage_error("%s", err);
+	for (m = 0; m < o->nmethods; m++) {
+		struct lb_run_record *r = &recs[m];
+
+		*r = (struct lb_run_record){
+			.ops = o->methods[m],
+			.workload = o->workload,
+			.nthreads = nthreads,
+			.placement = plan,
+			.oversubscribed = over,
+			.cs_ns = o->cs_ns,
+			.think_ns = o->think_ns,
+			.duration_ns = o->duration_ns,
+			.warmup_ns = o->warmup_ns,
+			.cs_iters = lb_delay_iters(o->cs_ns, ns_iter),
+			.think_iters = lb_delay_iters(o->think_ns, ns_iter),
+			.coroutines = 1,
+			.reps_wanted = (unsigned int)o->reps,
+		};
+		r->reps = lb_xzalloc(o->reps * sizeof(*r->reps));
+	}
+	return recs;
+}
+
+static void run_one(struct run_state *st, struct lb_run_record *rec)
+{
+	struct run_opts *o = st->o;
+	struct lb_rep_result *res = &rec->reps[rec->nreps];
+	struct lb_rep_cfg cfg = {
+		.ops = rec->ops,
+		.workload = rec->workload,
+		.nthreads = rec->nthreads,
+		.topo = st->topo,
+		.placement = rec->placement,
+		.cs_iters = rec->cs_iters,
+		.think_iters = rec->think_iters,
+		.duration_ns = rec->duration_ns,
+		.warmup_ns = rec->warmup_ns,
+		.stall_timeout_ns = o->stall_ns,
+		.lock_cfg = { .spin_limit = (unsigned int)o->spin },
+	};
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < lb_nlocks; i++)
+		if (lb_locks[i] == rec->ops)
+			cfg.lock_index = i;
+	rc = lb_run_rep(&cfg, res);
+	rec->nreps++;
+	if (rc == LB_REP_SETUP) {
+		rec->setup_failed = true;
+		st->any_error = true;
+	} else if (!res->ok) {
+		st->any_failed = true;
+	}
+	checkpoint(st);
+	if (rc == LB_REP_STALLED) {
+		fprintf(stderr, "\nlockbench: %s, %u threads: %s\n",
+			rec->ops->name, rec->nthreads, res->failure);
+		fprintf(stderr, "lockbench: results so far are in %s\n",
+			o->output);
+		exit(LB_EXIT_RUN);
+	}
+}
+
+static void run_thread_count(struct run_state *st, unsigned int t_index,
+			     double ns_iter, unsigned int *done,
+			     unsigned int total)
+{
+	struct run_opts *o = st->o;
+	struct lb_run_record *recs;
+	unsigned int rep, m;
+
+	recs = records_for(st, o->threads[t_index], ns_iter);
+	st->report.nruns += o->nmethods;
+	for (rep = 0; rep < o->reps; rep++) {
+		for (m = 0; m < o->nmethods; m++) {
+			if (recs[m].setup_failed)
+				continue;
+			progress(st, &recs[m], rep, ++*done, total);
+			run_one(st, &recs[m]);
+		}
+	}
+	if (isatty(STDERR_FILENO))
+		fprintf(stderr, "\r\033[K");
+	for (m = 0; !o->quiet && m < o->nmethods; m++)
+		lb_table_row(stdout, &recs[m]);
+	fflush(stdout);
+}
+
+static void print_header(struct run_state *st, double ns_iter)
+{
+	struct run_opts *o = st->o;
+	char host[512], cs[32], think[32], dur[32], warm[32];
+
+	if (o->quiet)
+		return;
+	lb_host_line(host, sizeof(host));
+	printf("lockbench %s on %s\n", PACKAGE_VERSION, host);
+	printf("workload %s, cs %s, think %s, %u x %s (warm-up %s), pin %s, "
+	       "delay %.3f ns/iter\n",
+	       o->workload->name, lb_format_duration(o->cs_ns, cs, sizeof(cs)),
+	       lb_format_duration(o->think_ns, think, sizeof(think)),
+	       (unsigned int)o->reps,
+	       lb_format_duration(o->duration_ns, dur, sizeof(dur)),
+	       lb_format_duration(o->warmup_ns, warm, sizeof(warm)), o->pin_arg,
+	       ns_iter);
+	printf("figures are medians over repetitions; ±95%% is the "
+	       "half-width of the\nconfidence interval of the mean; "
+	       "other-cpu is CPU time used by other\nprocesses during a "
+	       "repetition (the machine's state)\n\n");
+	lb_table_header(stdout);
+}
+
+static void stamp(char *buf, size_t len)
+{
+	time_t now = time(NULL);
+
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+}
+
+int lb_cmd_run(int argc, char **argv)
+{
+	struct run_opts o;
+	struct run_state st = { .o = &o };
+	char err[LB_ERRLEN];
+	unsigned int t, done = 0, total;
+	double ns_iter;
+
+	parse_run(&o, argc, argv);
+	if (lb_topo_load(&st.topo, NULL, err, sizeof(err)))
+		lb_usage_error("%s", err);
+	if (!o.threads)
+		default_threads(&o, st.topo);
+	for (t = 0; t < o.nthreads; t++) {
+		struct lb_placement *plan =
+			lb_xzalloc(o.threads[t] * sizeof(*plan));
+		bool over;
+
+		/* Validate every plan before running anything. */
+		if (lb_pin_plan(st.topo, &o.pin, o.threads[t], plan, &over, err,
+				sizeof(err)))
+			lb_usage_error("%s", err);
+		free(plan);
+	}
+	ns_iter = lb_delay_calibrate();
+	st.report = (struct lb_report){
+		.host = lb_host_json(),
+		.topology = lb_topo_json(st.topo),
+		.argc = argc + 1,
+		.argv = argv - 1,
+		.ns_per_iter = ns_iter,
+		.pin = o.pin_arg,
+		.runs = lb_xzalloc(o.nthreads * o.nmethods *
+				   sizeof(*st.report.runs)),
+	};
+	stamp(st.report.created, sizeof(st.report.created));
+	total = o.nthreads * o.nmethods * (unsigned int)o.reps;
+	print_header(&st, ns_iter);
+	for (t = 0; t < o.nthreads; t++)
+		run_thread_count(&st, t, ns_iter, &done, total);
+	checkpoint(&st);
+	if (!o.quiet)
+		printf("\nresult file: %s\n", o.output);
+	return st.any_error  ? LB_EXIT_RUN :
+	       st.any_failed ? LB_EXIT_CHECK :
+			       LB_EXIT_OK;
+}

@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: MIT */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "harness/gitversion.h"
+#include "harness/options.h"
+#include "harness/report.h"
+#include "harness/stats.h"
+
+/* jansson refuses NaN and Inf: undefined figures become null. */
+static json_t *real_or_null(double v)
+{
+	return isfinite(v) ? json_real(v) : json_null();
+}
+
+static json_t *summary_json(const struct lb_summary *s)
+{
+	return json_pack("{s:i, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}", "n",
+			 (int)s->n, "median", real_or_null(s->median), "min",
+			 real_or_null(s->min), "max", real_or_null(s->max),
+			 "mean", real_or_null(s->mean), "stddev",
+			 real_or_null(s->stddev), "cv", real_or_null(s->cv),
+			 "ci95_lo", real_or_null(s->ci95_lo), "ci95_hi",
+			 real_or_null(s->ci95_hi));
+}
+
+const char *lb_record_status(const struct lb_run_record *rec)
+{
+	unsigned int i;
+
+	if (rec->setup_failed)
+		return "error";
+	for (i = 0; i < rec->nreps; i++)
+		if (!rec->reps[i].ok)
+			return "failed";
+	return "ok";
+}
+
+/* The per-repetition metrics that get a summary, by name. */
+static double metric(const struct lb_rep_result *r, const char *name)
+{
+	double ops = (double)r->ops;
+
+	if (!strcmp(name, "ops_per_sec"))
+		return r->ops_per_sec;
+	if (!strcmp(name, "ns_per_op"))
+		return r->ops_per_sec > 0 ? 1e9 / r->ops_per_sec : NAN;
+	if (!strcmp(name, "jain"))
+		return r->jain;
+	if (!strcmp(name, "min_share"))
+		return r->min_share;
+	if (!strcmp(name, "max_share"))
+		return r->max_share;
+	if (!strcmp(name, "cpu_us_per_op"))
+		return ops > 0 ? (r->cpu_user_s + r->cpu_sys_s) * 1e6 / ops :
+				 NAN;
+	if (!strcmp(name, "csw_per_op"))
+		return ops > 0 ? (double)(r->vcsw + r->ivcsw) / ops : NAN;
+	if (!strcmp(name, "futex_waits_per_op"))
+		return ops > 0 ? (double)r->futex_waits / ops : NAN;
+	if (!strcmp(name, "other_cpu_s"))
+		return r->machine.other_cpu_s;
+	lb_die("unknown metric %s", name);
+}
+
+static const char *const metrics[] = {
+	"ops_per_sec", "ns_per_op",	     "jain",
+	"min_share",   "max_share",	     "cpu_us_per_op",
+	"csw_per_op",  "futex_waits_per_op", "other_cpu_s",
+};
+
+static void record_summary(const struct lb_run_record *rec, const char *name,
+			   struct lb_summary *s)
+{
+	double *x = lb_xzalloc((rec->nreps + 1) * sizeof(*x));
+	unsigned int i;
+
+	for (i = 0; i < rec->nreps; i++)
+		x[i] = metric(&rec->reps[i], name);
+	lb_summarize(x, rec->nreps, s);
+	free(x);
+}
+
+static json_t *rep_json(const struct lb_rep_result *r)
+{
+	json_t *ops = json_array();
+	unsigned int i;
+
+	for (i = 0; i < r->nthreads; i++)
+		json_array_append_new(
+			ops, json_integer((json_int_t)r->thread_ops[i]));
+	return json_pack(
+		"{s:b, s:s*, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, "
+		"s:I, s:I, s:I, s:I, s:I, s:{s:o, s:i, s:o, s:o, s:o}}",
+		"ok", r->ok, "failure", r->failure[0] ? r->failure : NULL,
+		"elapsed_ns", (json_int_t)r->elapsed_ns, "ops",
+		(json_int_t)r->ops, "thread_ops", ops, "ops_per_sec",
+		real_or_null(r->ops_per_sec), "jain", real_or_null(r->jain),
+		"min_share", real_or_null(r->min_share), "max_share",
+		real_or_null(r->max_share), "cpu_user_s",
+		real_or_null(r->cpu_user_s), "cpu_sys_s",
+		real_or_null(r->cpu_sys_s), "vcsw", (json_int_t)r->vcsw,
+		"ivcsw", (json_int_t)r->ivcsw, "futex_waits",
+		(json_int_t)r->futex_waits, "futex_wakes",
+		(json_int_t)r->futex_wakes, "counter", (json_int_t)r->counter,
+		"atomic_counter", (json_int_t)r->acounter, "machine",
+		"load1_before", real_or_null(r->machine.load1_before),
+		"running_before", (int)r->machine.running_before, "other_cpu_s",
+		real_or_null(r->machine.other_cpu_s), "steal_s",
+		real_or_null(r->machine.steal_s), "machine_busy",
+		real_or_null(r->machine.machine_busy));
+}
+
+static json_t *placement_json(const struct lb_run_record *rec)
+{
+	json_t *a = json_array();
+	unsigned int i;
+
+	for (i = 0; i < rec->nthreads; i++) {
+		const struct lb_placement *p = &rec->placement[i];
+
+		json_array_append_new(a, json_pack("{s:i, s:i, s:i, s:i, s:i}",
+						   "pu", p->os_index, "core",
+						   p->core, "package",
+						   p->package, "numa", p->numa,
+						   "sharing", (int)p->sharing));
+	}
+	return a;
+}
+
+static json_t *config_json(const struct lb_run_record *rec, const char *pin)
+{
+	return json_pack(
+		"{s:s, s:s, s:i, s:s, s:o, s:b, s:I, s:I, s:I, s:I, s:I, s:I, "
+		"s:i, s:i}",
+		"method", rec->ops->name, "workload", rec->workload->name,
+		"threads", (int)rec->nthreads, "pin", pin, "placement",
+		placement_json(rec), "oversubscribed", rec->oversubscribed,
+		"cs_ns", (json_int_t)rec->cs_ns, "think_ns",
+		(json_int_t)rec->think_ns, "duration_ns",
+		(json_int_t)rec->duration_ns, "warmup_ns",
+		(json_int_t)rec->warmup_ns, "cs_iters",
+		(json_int_t)rec->cs_iters, "think_iters",
+		(json_int_t)rec->think_iters, "coroutines",
+		(int)rec->coroutines, "reps", (int)rec->reps_wanted);
+}
+
+static json_t *run_json(const struct lb_run_record *rec, const char *pin)
+{
+	const char *status = lb_record_status(rec);
+	json_t *reps = json_array(), *summary = json_null();
+	unsigned int i;
+
+	for (i = 0; i < rec->nreps; i++)
+		json_array_append_new(reps, rep_json(&rec->reps[i]));
+	/* A failed run is reported as failed, never as a number. */
+	if (!strcmp(status, "ok") && rec->nreps) {
+		summary = json_object();
+		for (i = 0; i < LB_ARRAY_SIZE(metrics); i++) {
+			struct lb_summary s;
+
+			record_summary(rec, metrics[i], &s);
+			json_object_set_new(summary, metrics[i],
+					    summary_json(&s));
+		}
+	}
+	return json_pack("{s:s, s:s*, s:o, s:o, s:o}", "status", status,
+			 "error",
+			 rec->setup_failed ? rec->reps[0].failure : NULL,
+			 "config", config_json(rec, pin), "reps", reps,
+			 "summary", summary);
+}
+
+static json_t *argv_json(int argc, char **argv)
+{
+	json_t *a = json_array();
+	int i;
+
+	for (i = 0; i < argc; i++)
+		json_array_append_new(a, json_string(argv[i]));
+	return a;
+}
+
+json_t *lb_report_json(const struct lb_report *r)
+{
+	json_t *runs = json_array();
+	unsigned int i;
+
+	for (i = 0; i < r->nruns; i++)
+		json_array_append_new(runs, run_json(&r->runs[i], r->pin));
+	return json_pack("{s:s, s:i, s:{s:s, s:s, s:s}, s:s, s:o, s:O, s:O, "
+			 "s:{s:f}, s:o}",
+			 "schema", LB_SCHEMA_NAME, "schema_version",
+			 LB_SCHEMA_VERSION, "tool", "name", PACKAGE_NAME,
+			 "version", PACKAGE_VERSION, "git_commit",
+			 LB_GIT_COMMIT, "created", r->created, "command_line",
+			 argv_json(r->argc, r->argv), "host", r->host,
+			 "topology", r->topology, "calibration",
+			 "delay_ns_per_iter", r->ns_per_iter, "runs", runs);
+}
+
+static int dir_of(const char *path, char *dir, size_t len)
+{
+	char *copy = strdup(path);
+
+	if (!copy)
+		return -1;
+	snprintf(dir, len, "%s", dirname(copy));
+	free(copy);
+	return 0;
+}
+
+int lb_check_output_path(const char *path, char *err, size_t errlen)
+{
+	char dir[4096];
+	struct stat st;
+
+	if (!path || !*path) {
+		snprintf(err, errlen, "invalid output file '': empty path");
+		return -1;
+	}
+	if (!stat(path, &st) && S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen,
+			 "invalid output file '%s': it is a directory", path);
+		return -1;
+	}
+	dir_of(path, dir, sizeof(dir));
+	if (stat(dir, &st) || !S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen,
+			 "invalid output file '%s': directory '%s' does not "
+			 "exist",
+			 path, dir);
+		return -1;
+	}
+	if (access(dir, W_OK)) {
+		snprintf(err, errlen,
+			 "invalid output file '%s': directory '%s' is not "
+			 "writable",
+			 path, dir);
+		return -1;
+	}
+	return 0;
+}
+
+static int dump_to(FILE *f, json_t *j)
+{
+	size_t flags = JSON_INDENT(1) | JSON_REAL_PRECISION(10) |
+		       JSON_PRESERVE_ORDER;
+
+	if (json_dumpf(j, f, flags) || fputc('\n', f) == EOF || fflush(f))
+		return -1;
+	return fsync(fileno(f));
+}
+
+int lb_write_json_atomic(const char *path, json_t *j, char *err, size_t errlen)
+{
+	char dir[4096], tmp[4200];
+	int fd, dfd, saved;
+	FILE *f;
+
+	dir_of(path, dir, sizeof(dir));
+	snprintf(tmp, sizeof(tmp), "%s/.lockbench-XXXXXX", dir);
+	fd = mkstemp(tmp);
+	if (fd < 0 || fchmod(fd, 0644) || !(f = fdopen(fd, "w"))) {
+		snprintf(err, errlen, "cannot write '%s': %s", path,
+			 strerror(errno));
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
+		return -1;
+	}
+	if (dump_to(f, j) | fclose(f) || rename(tmp, path)) {
+		saved = errno;
+		unlink(tmp);
+		snprintf(err, errlen,
+			 "cannot write '%s': %s (the previous file, if any, "
+			 "is intact)",
+			 path, strerror(saved));
+		return -1;
+	}
+	/* Make the rename itself durable. */
+	dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+	return 0;
+}
+
+void lb_table_header(FILE *f)
+{
+	fprintf(f, "%-17s %4s %10s %7s %6s %9s %6s %11s %9s %8s  %s\n",
+		"method", "thr", "Mops/s", "±95%", "cv%", "ns/op", "jain",
+		"min/max", "cpu-us/op", "csw/op", "state");
+}
+
+void lb_table_row(FILE *f, const struct lb_run_record *rec)
+{
+	const char *status = lb_record_status(rec);
+	struct lb_summary thr, nsop, jain, mins, maxs, cpu, csw, other;
+	char state[64];
+
+	if (strcmp(status, "ok")) {
+		unsigned int i;
+		const char *why = rec->reps[0].failure;
+
+		for (i = 0; i < rec->nreps; i++)
+			if (!rec->reps[i].ok)
+				why = rec->reps[i].failure;
+		fprintf(f, "%-17s %4u %10s  %s\n", rec->ops->name,
+			rec->nthreads, "FAILED", why);
+		return;
+	}
+	record_summary(rec, "ops_per_sec", &thr);
+	record_summary(rec, "ns_per_op", &nsop);
+	record_summary(rec, "jain", &jain);
+	record_summary(rec, "min_share", &mins);
+	record_summary(rec, "max_share", &maxs);
+	record_summary(rec, "cpu_us_per_op", &cpu);
+	record_summary(rec, "csw_per_op", &csw);
+	record_summary(rec, "other_cpu_s", &other);
+	snprintf(state, sizeof(state), "%sother-cpu %.2fs",
+		 rec->oversubscribed ? "OVERSUBSCRIBED " : "", other.median);
+	fprintf(f,
+		"%-17s %4u %10.3f %6.1f%% %6.1f %9.1f %6.3f %5.2f/%-5.2f %9.3f "
+		"%8.3f  %s\n",
+		rec->ops->name, rec->nthreads, thr.median / 1e6,
+		isfinite(thr.ci95_hi) ?
+			(thr.ci95_hi - thr.mean) / thr.mean * 100 :
+			0.0,
+		isfinite(thr.cv) ? thr.cv * 100 : 0.0, nsop.median, jain.median,
+		mins.median, maxs.median, cpu.median, csw.median, state);
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * report.h - the result file (JSON, see results/README.md) and the table on
+ * stdout.  The in-memory records below are the single source of both.
+ */
+#ifndef LB_HARNESS_REPORT_H
+#define LB_HARNESS_REPORT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "harness/runner.h"
+
+#define LB_SCHEMA_NAME "lockbench-result"
+#define LB_SCHEMA_VERSION 1
+
+/* One configuration: a method at a thread count with every knob. */
+struct lb_run_record {
+	const struct lb_lock_ops *ops;
+	const struct lb_workload *workload;
+	unsigned int nthreads;
+	struct lb_placement *placement; /* nthreads entries */
+	bool oversubscribed;
+	uint64_t cs_ns, think_ns, duration_ns, warmup_ns;
+	uint64_t cs_iters, think_iters;
+	unsigned int coroutines;
+	unsigned int reps_wanted;
+	struct lb_rep_result *reps; /* reps_wanted slots, nreps filled */
+	unsigned int nreps;
+	bool setup_failed; /* could not run at all: reps[0].failure says why */
+};
+
+struct lb_report {
+	json_t *host; /* lb_host_json() */
+	json_t *topology; /* lb_topo_json() */
+	int argc;
+	char **argv;
+	char created[40]; /* ISO 8601 UTC */
+	double ns_per_iter;
+	const char *pin;
+	struct lb_run_record *runs;
+	unsigned int nruns;
+};
+
+/* A record's status: "ok", "failed" (a check failed) or "error". */
+const char *lb_record_status(const struct lb_run_record *rec);
+json_t *lb_report_json(const struct lb_report *r);
+/*
+ * Write @j to @path atomically: a temporary file in the same directory,
+ * fsync, rename, fsync of the directory.  On failure the previous file (if
+ * any) is untouched, the temporary is removed, and @err says why.
+ */
+int lb_write_json_atomic(const char *path, json_t *j, char *err, size_t errlen);
+/* Fail early (before a long run) if @path cannot be written. */
+int lb_check_output_path(const char *path, char *err, size_t errlen);
+
+void lb_table_header(FILE *f);
+void lb_table_row(FILE *f, const struct lb_run_record *rec);
+
+#endif /* LB_HARNESS_REPORT_H */

@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * runner.c - one repetition: start the workers on a gate, drive the phases,
+ * stop, join, and turn the workers' snapshots into figures.
+ */
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "harness/options.h"
+#include "harness/runner.h"
+#include "harness/stats.h"
+#include "runtime/atomics.h"
+#include "runtime/clock.h"
+#include "runtime/futex.h"
+
+#define WORKER_STACK (256 * 1024)
+
+enum { GATE_WAIT = 0, GATE_GO = 1, GATE_ABORT = 2 };
+
+struct rep_ctx {
+	const struct lb_rep_cfg *cfg;
+	struct lb_run *run;
+	void (*loop)(struct lb_worker *w);
+	/* Start gate: workers count themselves ready, then wait for GO. */
+	unsigned int ready;
+	uint32_t gate;
+	unsigned int pin_failures;
+	char pin_error[256]; /* first failure, written under the CAS win */
+};
+
+struct worker_slot {
+	struct lb_worker w; /* first: cache-line aligned */
+	struct rep_ctx *ctx;
+	pthread_t thread;
+	bool started;
+};
+
+static void worker_pin(struct worker_slot *s)
+{
+	struct rep_ctx *ctx = s->ctx;
+	char err[256];
+
+	if (!lb_pin_self(ctx->cfg->topo, &ctx->cfg->placement[s->w.index], err,
+			 sizeof(err)))
+		return;
+	/* The first failure names itself; others only count. */
+	if (lb_fetch_add_relaxed(&ctx->pin_failures, 1) == 0)
+		snprintf(ctx->pin_error, sizeof(ctx->pin_error), "%s", err);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker_slot *s = arg;
+	struct rep_ctx *ctx = s->ctx;
+	uint32_t gate;
+
+	worker_pin(s);
+	/* Release: our pin result is visible to the runner's acquire. */
+	lb_fetch_add_release(&ctx->ready, 1);
+	while ((gate = lb_load_acquire(&ctx->gate)) == GATE_WAIT)
+		lb_futex_wait(&ctx->gate, GATE_WAIT, NULL);
+	if (gate == GATE_GO)
+		ctx->loop(&s->w);
+	return NULL;
+}
+
+static int start_workers(struct rep_ctx *ctx, struct worker_slot *slots,
+			 unsigned int n, char *err, size_t errlen)
+{
+	pthread_attr_t attr;
+	unsigned int i;
+	int rc = 0;
+
+	lb_check_pthread(pthread_attr_init(&attr));
+	lb_check_pthread(pthread_attr_setstacksize(&attr, WORKER_STACK));
+	for (i = 0; i < n; i++) {
+		int e = pthread_create(&slots[i].thread, &attr, worker_main,
+				       &slots[i]);
+
+		if (e) {
+			snprintf(err, errlen,
+				 "cannot create worker thread %u of %u: %s",
+				 i + 1, n, strerror(e));
+			rc = -1;
+			break;
+		}
+		slots[i].started = true;
+	}
+	pthread_attr_destroy(&attr);
+	/* Wait for every started worker to be pinned and at the gate. */
+	while (lb_load_acquire(&ctx->ready) < i)
+		lb_sleep_ns(100000);
+	if (!rc && ctx->pin_failures) {
+		snprintf(err, errlen, "%s", ctx->pin_error);
+		rc = -1;
+	}
+	lb_store_release(&ctx->gate, rc ? GATE_ABORT : GATE_GO);
+	lb_futex_wake(&ctx->gate, (int)n);
+	return rc;
+}
+
+/* Join every started worker; false if some did not stop in time. */
+static bool join_workers(struct worker_slot *slots, unsigned int n,
+			 uint64_t timeout_ns, unsigned int *stuck)
+{
+	struct timespec deadline;
+	unsigned int i;
+
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	timeout_ns += (uint64_t)deadline.tv_nsec;
+	deadline.tv_sec += (time_t)(timeout_ns / 1000000000ull);
+	deadline.tv_nsec = (long)(timeout_ns % 1000000000ull);
+	*stuck = 0;
+	for (i = 0; i < n; i++) {
+		if (!slots[i].started)
+			continue;
+		if (pthread_timedjoin_np(slots[i].thread, NULL, &deadline))
+			(*stuck)++;
+	}
+	return *stuck == 0;
+}
+
+static double tv_s(struct timeval tv)
+{
+	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
+}
+
+static void collect(const struct lb_rep_cfg *cfg, struct rep_ctx *ctx,
+		    struct worker_slot *slots, struct lb_rep_result *res)
+{
+	unsigned int i, n = cfg->nthreads;
+	uint64_t lo = UINT64_MAX, hi = 0;
+
+	res->thread_ops = lb_xzalloc(n * sizeof(*res->thread_ops));
+	res->nthreads = n;
+	for (i = 0; i < n; i++) {
+		const struct lb_worker_snap *a = &slots[i].w.start;
+		const struct lb_worker_snap *b = &slots[i].w.end;
+		uint64_t ops = b->ops - a->ops;
+
+		res->thread_ops[i] = ops;
+		res->ops += ops;
+		lo = ops < lo ? ops : lo;
+		hi = ops > hi ? ops : hi;
+		res->cpu_user_s += tv_s(b->ru.ru_utime) - tv_s(a->ru.ru_utime);
+		res->cpu_sys_s += tv_s(b->ru.ru_stime) - tv_s(a->ru.ru_stime);
+		res->vcsw += (uint64_t)(b->ru.ru_nvcsw - a->ru.ru_nvcsw);
+		res->ivcsw += (uint64_t)(b->ru.ru_nivcsw - a->ru.ru_nivcsw);
+		res->futex_waits += b->futex.waits - a->futex.waits;
+		res->futex_wakes += b->futex.wakes - a->futex.wakes;
+	}
+	res->ops_per_sec = (double)res->ops * 1e9 / (double)res->elapsed_ns;
+	res->jain = lb_jain(res->thread_ops, n);
+	res->min_share = res->ops ? (double)lo * n / (double)res->ops : NAN;
+	res->max_share = res->ops ? (double)hi * n / (double)res->ops : NAN;
+	res->counter = ctx->run->counter;
+	res->acounter = ctx->run->acounter;
+	res->ok = res->counter == res->acounter && res->ops > 0;
+	if (res->counter != res->acounter)
+		snprintf(res->failure, sizeof(res->failure),
+			 "mutual exclusion broken: protected counter %llu, "
+			 "atomic counter %llu (%lld lost updates)",
+			 (unsigned long long)res->counter,
+			 (unsigned long long)res->acounter,
+			 (long long)(res->acounter - res->counter));
+	else if (!res->ops)
+		snprintf(res->failure, sizeof(res->failure),
+			 "no operation completed in the measured window");
+}
+
+/* Warm-up, measure, stop; returns the measured window. */
+static uint64_t drive_phases(const struct lb_rep_cfg *cfg, struct lb_run *run,
+			     struct lb_rep_result *res)
+{
+	struct lb_machine_sample m0, m1;
+	uint64_t t0, t1;
+
+	if (cfg->warmup_ns)
+		lb_sleep_ns(cfg->warmup_ns);
+	lb_machine_sample(&m0);
+	t0 = lb_now_ns();
+	lb_store_release(&run->phase, LB_PHASE_MEASURE);
+	lb_sleep_ns(cfg->duration_ns);
+	lb_store_release(&run->phase, LB_PHASE_STOP);
+	t1 = lb_now_ns();
+	lb_machine_sample(&m1);
+	lb_machine_state(&m0, &m1, &res->machine);
+	return t1 - t0;
+}
+
+static struct lb_run *run_new(const struct lb_rep_cfg *cfg)
+{
+	struct lb_run *run = lb_xaligned_zalloc(LB_PAD_SIZE, sizeof(*run));
+
+	run->ops = cfg->ops;
+	run->lock = lb_xaligned_zalloc(LB_PAD_SIZE, cfg->ops->lock_size);
+	run->cs_iters = cfg->cs_iters;
+	run->think_iters = cfg->think_iters;
+	return run;
+}
+
+static void run_free(struct lb_run *run)
+{
+	free(run->lock);
+	free(run);
+}
+
+static struct worker_slot *slots_new(const struct lb_rep_cfg *cfg,
+				     struct rep_ctx *ctx)
+{
+	struct worker_slot *slots;
+	unsigned int i;
+
+	slots = lb_xaligned_zalloc(LB_PAD_SIZE, cfg->nthreads * sizeof(*slots));
+	for (i = 0; i < cfg->nthreads; i++) {
+		slots[i].ctx = ctx;
+		slots[i].w.run = ctx->run;
+		slots[i].w.index = i;
+		if (cfg->ops->node_size)
+			slots[i].w.node = lb_xaligned_zalloc(
+				LB_PAD_SIZE, cfg->ops->node_size);
+	}
+	return slots;
+}
+
+static void slots_free(struct worker_slot *slots, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		free(slots[i].w.node);
+	free(slots);
+}
+
+int lb_run_rep(const struct lb_rep_cfg *cfg, struct lb_rep_result *res)
+{
+	struct rep_ctx ctx = { .cfg = cfg };
+	struct worker_slot *slots;
+	unsigned int stuck;
+	int e, rc = LB_REP_RAN;
+
+	memset(res, 0, sizeof(*res));
+	ctx.loop = cfg->workload->loop_for(cfg->lock_index);
+	lb_bug_on(!ctx.loop);
+	ctx.run = run_new(cfg);
+	e = cfg->ops->init(ctx.run->lock, &cfg->lock_cfg);
+	if (e) {
+		snprintf(res->failure, sizeof(res->failure),
+			 "%s: init failed: %s", cfg->ops->name, strerror(-e));
+		run_free(ctx.run);
+		return LB_REP_SETUP;
+	}
+	slots = slots_new(cfg, &ctx);
+	if (start_workers(&ctx, slots, cfg->nthreads, res->failure,
+			  sizeof(res->failure))) {
+		join_workers(slots, cfg->nthreads, UINT64_MAX / 4, &stuck);
+		rc = LB_REP_SETUP;
+		goto out;
+	}
+	res->elapsed_ns = drive_phases(cfg, ctx.run, res);
+	if (!join_workers(slots, cfg->nthreads, cfg->stall_timeout_ns,
+			  &stuck)) {
+		char d[32];
+
+		snprintf(res->failure, sizeof(res->failure),
+			 "stalled: %u of %u workers did not stop within %s "
+			 "after the run ended (deadlock or livelock?)",
+			 stuck, cfg->nthreads,
+			 lb_format_duration(cfg->stall_timeout_ns, d,
+					    sizeof(d)));
+		/* Threads still own the lock and nodes: leak them. */
+		return LB_REP_STALLED;
+	}
+	collect(cfg, &ctx, slots, res);
+	cfg->ops->destroy(ctx.run->lock);
+out:
+	slots_free(slots, cfg->nthreads);
+	run_free(ctx.run);
+	return rc;
+}
+
+void lb_rep_result_free(struct lb_rep_result *res)
+{
+	free(res->thread_ops);
+	res->thread_ops = NULL;
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/* runner.h - run one repetition of one configuration. */
+#ifndef LB_HARNESS_RUNNER_H
+#define LB_HARNESS_RUNNER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "harness/host.h"
+#include "harness/topo.h"
+#include "locks/lock.h"
+#include "workloads/workload.h"
+
+struct lb_rep_cfg {
+	const struct lb_lock_ops *ops;
+	unsigned int lock_index; /* in lb_locks[] */
+	const struct lb_workload *workload;
+	unsigned int nthreads;
+	const struct lb_topo *topo;
+	const struct lb_placement *placement; /* nthreads entries */
+	uint64_t cs_iters, think_iters;
+	uint64_t duration_ns, warmup_ns;
+	uint64_t stall_timeout_ns; /* after STOP, how long workers may take */
+	struct lb_lock_cfg lock_cfg;
+};
+
+struct lb_rep_result {
+	bool ok; /* ran and every check passed */
+	char failure[256]; /* why not, when !ok */
+	uint64_t elapsed_ns; /* measured window, from the clock */
+	uint64_t ops; /* operations in the window, all threads */
+	uint64_t *thread_ops; /* per thread, nthreads entries (malloc) */
+	unsigned int nthreads;
+	double ops_per_sec, jain, min_share, max_share;
+	double cpu_user_s, cpu_sys_s; /* workers, in the window */
+	uint64_t vcsw, ivcsw; /* context switches, in the window */
+	uint64_t futex_waits, futex_wakes;
+	uint64_t counter, acounter; /* whole run, warm-up included */
+	struct lb_machine_state machine;
+};
+
+enum lb_rep_status {
+	LB_REP_RAN = 0, /* figures valid if res->ok, else check failed */
+	LB_REP_SETUP = -1, /* could not start (threads, pinning, init) */
+	LB_REP_STALLED = -2, /* workers stuck: the process must exit */
+};
+
+int lb_run_rep(const struct lb_rep_cfg *cfg, struct lb_rep_result *res);
+void lb_rep_result_free(struct lb_rep_result *res);
+
+#endif /* LB_HARNESS_RUNNER_H */

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lock.h - the sync-method table.
+ *
+ * Every sync method registers one struct lb_lock_ops.  The table serves the
+ * tools (`lockbench list`), the generic validation test and any cold path;
+ * the measured loops do NOT call through it: each workload instantiates its
+ * loop once per lock with the lock's static inline operations (see
+ * locks/all.h), so no indirect call pollutes an uncontended figure.
+ *
+ * Operation signatures are uniform: (void *lock, void *node).  @node is the
+ * caller's per-thread-per-lock record (an MCS queue node), node_size bytes,
+ * aligned to LB_PAD_SIZE and zeroed before first use; methods without one
+ * have node_size 0 and ignore it.
+ */
+#ifndef LB_LOCK_H
+#define LB_LOCK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "runtime/compiler.h"
+
+enum {
+	LB_FAIR = 1u << 0, /* strict FIFO among queued waiters */
+	LB_SLEEPS = 1u << 1, /* waiters block in the kernel */
+	LB_RECURSIVE = 1u << 2, /* the owner may re-acquire */
+	LB_RW = 1u << 3, /* has rdlock/rdunlock */
+	LB_NEEDS_COROUTINE = 1u << 4, /* lock/unlock must run in a coroutine */
+	LB_DELEGATES = 1u << 5, /* runs the critical section via execute() */
+	LB_SPINS = 1u << 6, /* waiters busy-wait (never yield the CPU) */
+	LB_TEST_ONLY = 1u << 7, /* hidden from `list`, for tests */
+};
+
+/* Knobs a method may honour; zero means "the method's default". */
+struct lb_lock_cfg {
+	unsigned int spin_limit; /* spins before sleeping (adaptive locks) */
+};
+
+struct lb_lock_ops {
+	const char *name; /* what users type: "mcs-futex" */
+	const char *summary; /* one line for `lockbench list` */
+	const char *source; /* where the algorithm comes from */
+	unsigned int flags;
+	size_t lock_size; /* bytes of one lock instance */
+	size_t node_size; /* per-thread-per-lock node, 0 if none */
+	int (*init)(void *lock, const struct lb_lock_cfg *cfg);
+	void (*destroy)(void *lock);
+	void (*lock)(void *lock, void *node);
+	void (*unlock)(void *lock, void *node);
+	bool (*trylock)(void *lock, void *node); /* optional */
+	/*
+	 * Tests only: how many lockers are queued behind the holder whose
+	 * node is @holder_node (their order is fixed from then on).  Lets the
+	 * FIFO test enqueue waiters one at a time without sleeping.  Required
+	 * for LB_FAIR methods.
+	 */
+	unsigned int (*queued)(void *lock, void *holder_node);
+};
+
+/* The registry (locks/registry.c). */
+extern const struct lb_lock_ops *const lb_locks[];
+extern const unsigned int lb_nlocks;
+
+/* Look up by user-facing name; NULL if unknown. */
+const struct lb_lock_ops *lb_lock_find(const char *name);
+/* "fair,sleeps" etc. into buf; returns buf. */
+const char *lb_lock_flags_str(unsigned int flags, char *buf, size_t len);
+
+#endif /* LB_LOCK_H */

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * registry.c - the table of sync methods, generated from locks/all.h.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "locks/all.h"
+#include "locks/lock.h"
+
+#define LB_DEFINE_OPS(id)                            \
+	static const struct lb_lock_ops id##_ops = { \
+		id##_DESC,                           \
+		.init = id##_init,                   \
+		.destroy = id##_destroy,             \
+		.lock = id##_lock,                   \
+		.unlock = id##_unlock,               \
+	};
+LB_FOR_EACH_LOCK(LB_DEFINE_OPS)
+
+#define LB_OPS_PTR(id) &id##_ops,
+const struct lb_lock_ops *const lb_locks[] = { LB_FOR_EACH_LOCK(LB_OPS_PTR) };
+const unsigned int lb_nlocks = LB_ARRAY_SIZE(lb_locks);
+
+const struct lb_lock_ops *lb_lock_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < lb_nlocks; i++)
+		if (!strcmp(lb_locks[i]->name, name))
+			return lb_locks[i];
+	return NULL;
+}
+
+const char *lb_lock_flags_str(unsigned int flags, char *buf, size_t len)
+{
+	static const struct {
+		unsigned int flag;
+		const char *name;
+	} names[] = {
+		{ LB_FAIR, "fair" },
+		{ LB_SLEEPS, "sleeps" },
+		{ LB_SPINS, "spins" },
+		{ LB_RECURSIVE, "recursive" },
+		{ LB_RW, "rw" },
+		{ LB_NEEDS_COROUTINE, "coroutine" },
+		{ LB_DELEGATES, "delegates" },
+	};
+	size_t used = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < LB_ARRAY_SIZE(names); i++) {
+		if (!(flags & names[i].flag))
+			continue;
+		used += snprintf(buf + used, used < len ? len - used : 0,
+				 "%s%s", used ? "," : "", names[i].name);
+	}
+	return buf;
+}

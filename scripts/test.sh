@@ -1,0 +1,68 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# test.sh - the whole test suite, as CI runs it (.ci/run calls only this):
+#   1. install what is missing and build (scripts/setup.sh), warnings fatal;
+#   2. make check: the TAP tests (locks, placement, options, statistics,
+#      command line, end to end, coding style);
+#   3. make check-tsan: the lock tests again under ThreadSanitizer;
+#   4. make distcheck: the tarball builds and passes from a clean tree.
+# The last line is the totals: "N passed, N failed".
+set -u
+cd "$(dirname "$0")/.."
+
+passed=0
+failed=0
+log=test-logs
+rm -rf "$log"
+mkdir -p "$log"
+
+# step NAME COMMAND...: run one step, keep its log, never stop early.
+step() {
+	name=$1
+	shift
+	printf '%s: ' "$name"
+	if "$@" >"$log/$name.log" 2>&1; then
+		echo ok
+		return 0
+	fi
+	echo "FAILED (last lines of $log/$name.log follow)"
+	tail -n 30 "$log/$name.log" | sed 's/^/    /'
+	return 1
+}
+
+# count_tap FILE: add a TAP log's ok / not ok lines to the totals.
+count_tap() {
+	p=$(grep -c '^ok ' "$1")
+	f=$(grep -c '^not ok ' "$1")
+	passed=$((passed + p))
+	failed=$((failed + f))
+}
+
+if ! step setup scripts/setup.sh; then
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+
+if step check make -j"$(nproc)" check; then :; else failed=$((failed + 1)); fi
+# Every TAP line of every test, from automake's per-test logs.
+for f in tests/*.log; do
+	[ -f "$f" ] || continue
+	p=$(grep -c '^PASS: ' "$f")
+	s=$(grep -c '^SKIP: ' "$f")
+	x=$(grep -c -E '^(FAIL|ERROR|XPASS): ' "$f")
+	passed=$((passed + p + s))
+	failed=$((failed + x))
+	grep -E '^(FAIL|ERROR|XPASS): ' "$f" | sed 's/^/    /'
+done
+
+if step tsan make check-tsan; then :; else failed=$((failed + 1)); fi
+[ -f tsan/t_locks.log ] && count_tap tsan/t_locks.log
+
+if step distcheck make distcheck; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

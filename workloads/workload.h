@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * workload.h - what a worker thread runs, and the start/stop protocol all
+ * workloads share.
+ *
+ * Protocol (one repetition)
+ *   1. The runner creates the workers; each pins itself and waits on the
+ *      start barrier (pthread_barrier_wait orders everything the runner
+ *      wrote before it: lock initialisation, nodes, parameters).
+ *   2. Workers loop from the barrier on.  The runner moves run->phase from
+ *      LB_PHASE_WARMUP to LB_PHASE_MEASURE and then to LB_PHASE_STOP with
+ *      release stores; workers read it with a relaxed load once per
+ *      operation (a read-shared line: no bouncing) and call
+ *      lb_worker_phase() on a change, which snapshots their counters.
+ *      Ordering between the phase word and the figures is not needed: the
+ *      figures are read by the runner only after pthread_join().
+ *   3. Every operation in flight when STOP is seen completes normally, so a
+ *      sleeping lock's queue drains and nobody is left blocked.
+ *
+ * Per-thread figures live in the worker's own cache-line-aligned struct and
+ * are written once per phase change, never per operation: the loop keeps
+ * its count in a local ("avoid cache-line bouncing", as perf bench says).
+ */
+#ifndef LB_WORKLOADS_WORKLOAD_H
+#define LB_WORKLOADS_WORKLOAD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/resource.h>
+
+#include "locks/lock.h"
+#include "runtime/compiler.h"
+#include "runtime/futex.h"
+
+enum lb_phase {
+	LB_PHASE_WARMUP = 0,
+	LB_PHASE_MEASURE = 1,
+	LB_PHASE_STOP = 2,
+};
+
+/* Shared by every worker of one repetition. */
+struct lb_run {
+	/* Written by the runner (release), read by workers (relaxed). */
+	unsigned int phase lb_cacheline_aligned;
+
+	/* Read-only after the start barrier. */
+	const struct lb_lock_ops *ops lb_cacheline_aligned;
+	void *lock;
+	uint64_t cs_iters; /* lb_delay iterations inside the section */
+	uint64_t think_iters; /* lb_delay iterations after unlock */
+
+	/* Protected by the lock under test: a plain increment. */
+	uint64_t counter lb_cacheline_aligned;
+	/* Incremented atomically after unlock: the reference count. */
+	uint64_t acounter lb_cacheline_aligned;
+};
+
+/* Figures a worker snapshots at a phase change. */
+struct lb_worker_snap {
+	uint64_t ops;
+	struct rusage ru;
+	struct lb_futex_stats futex;
+};
+
+/* One per thread, written only by that thread until it is joined. */
+struct lb_worker {
+	struct lb_run *run;
+	void *node; /* node_size bytes, LB_PAD_SIZE aligned, or NULL */
+	unsigned int index;
+	bool measured; /* saw LB_PHASE_MEASURE */
+	struct lb_worker_snap start, end;
+	uint64_t ops_total; /* including warm-up */
+} lb_cacheline_aligned;
+
+/*
+ * Called by a worker loop when it sees a new phase, with its operation
+ * count so far.  Returns true when the loop must stop.
+ */
+bool lb_worker_phase(struct lb_worker *w, unsigned int phase, uint64_t ops);
+
+struct lb_workload {
+	const char *name;
+	const char *summary;
+	/* The measured loop for lb_locks[lock_index]. */
+	void (*(*loop_for)(unsigned int lock_index))(struct lb_worker *w);
+};
+
+extern const struct lb_workload *const lb_workloads[];
+extern const unsigned int lb_nworkloads;
+const struct lb_workload *lb_workload_find(const char *name);
+
+extern const struct lb_workload lb_workload_counter;
+
+#endif /* LB_WORKLOADS_WORKLOAD_H */
