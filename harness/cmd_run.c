@@ -281,6 +281,7 @@ struct run_state {
 	struct run_opts *o;
 	struct lb_topo *topo;
 	struct lb_report report;
+	char affinity[128]; /* PUs the affinity mask allows, if restricted */
 	bool any_failed, any_error;
 };
 
@@ -453,6 +454,10 @@ int lb_cmd_run(int argc, char **argv)
 	parse_run(&o, argc, argv);
 	if (lb_topo_load(&st.topo, NULL, err, sizeof(err)))
 		lb_usage_error("%s", err);
+	if (lb_topo_restrict_to_affinity(st.topo, st.affinity,
+					 sizeof(st.affinity)) &&
+	    !o.quiet)
+		printf("CPU affinity mask: using PUs %s only\n", st.affinity);
 	if (!o.threads)
 		default_threads(&o, st.topo);
 	for (t = 0; t < o.nthreads; t++) {

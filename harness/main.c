@@ -205,6 +205,8 @@ int lb_cmd_topo(int argc, char **argv)
 		lb_usage_error("topo: unexpected argument '%s'", argv[optind]);
 	if (lb_topo_load(&topo, synthetic, err, sizeof(err)))
 		lb_usage_error("%s", err);
+	if (lb_topo_restrict_to_affinity(topo, err, sizeof(err)))
+		printf("CPU affinity mask: using PUs %s only\n", err);
 	lb_topo_print(topo, stdout);
 	if (pin && !nthreads) {
 		struct lb_topo_summary sum;

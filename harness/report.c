@@ -298,16 +298,34 @@ int lb_write_json_atomic(const char *path, json_t *j, char *err, size_t errlen)
 
 void lb_table_header(FILE *f)
 {
-	fprintf(f, "%-17s %4s %10s %7s %6s %9s %6s %11s %9s %8s  %s\n",
-		"method", "thr", "Mops/s", "±95%", "cv%", "ns/op", "jain",
+	fprintf(f, "%-17s %4s %9s %7s %6s %10s %6s %11s %9s %8s  %s\n",
+		"method", "thr", "ops/s", "±95%", "cv%", "ns/op", "jain",
 		"min/max", "cpu-us/op", "csw/op", "state");
+}
+
+/* 4 significant digits with a k/M/G suffix: "125.4M", "57.12k", "270.0". */
+static const char *si(double v, char *buf, size_t len)
+{
+	static const char suffix[] = " kMG";
+	unsigned int i = 0;
+
+	while (v >= 1000 && i < 3) {
+		v /= 1000;
+		i++;
+	}
+	snprintf(buf, len, "%.*f%c",
+		 v >= 100 ? 1 :
+		 v >= 10  ? 2 :
+			    3,
+		 v, suffix[i]);
+	return buf;
 }
 
 void lb_table_row(FILE *f, const struct lb_run_record *rec)
 {
 	const char *status = lb_record_status(rec);
 	struct lb_summary thr, nsop, jain, mins, maxs, cpu, csw, other;
-	char state[64];
+	char state[64], rate[32];
 
 	if (strcmp(status, "ok")) {
 		unsigned int i;
@@ -316,8 +334,8 @@ void lb_table_row(FILE *f, const struct lb_run_record *rec)
 		for (i = 0; i < rec->nreps; i++)
 			if (!rec->reps[i].ok)
 				why = rec->reps[i].failure;
-		fprintf(f, "%-17s %4u %10s  %s\n", rec->ops->name,
-			rec->nthreads, "FAILED", why);
+		fprintf(f, "%-17s %4u %9s  %s\n", rec->ops->name, rec->nthreads,
+			"FAILED", why);
 		return;
 	}
 	record_summary(rec, "ops_per_sec", &thr);
@@ -331,9 +349,10 @@ void lb_table_row(FILE *f, const struct lb_run_record *rec)
 	snprintf(state, sizeof(state), "%sother-cpu %.2fs",
 		 rec->oversubscribed ? "OVERSUBSCRIBED " : "", other.median);
 	fprintf(f,
-		"%-17s %4u %10.3f %6.1f%% %6.1f %9.1f %6.3f %5.2f/%-5.2f %9.3f "
+		"%-17s %4u %9s %6.1f%% %6.1f %10.1f %6.3f %5.2f/%-5.2f %9.3f "
 		"%8.3f  %s\n",
-		rec->ops->name, rec->nthreads, thr.median / 1e6,
+		rec->ops->name, rec->nthreads,
+		si(thr.median, rate, sizeof(rate)),
 		isfinite(thr.ci95_hi) ?
 			(thr.ci95_hi - thr.mean) / thr.mean * 100 :
 			0.0,

@@ -393,6 +393,33 @@ int lb_topo_restrict(struct lb_topo *t, const char *pulist, char *err,
 	return 0;
 }
 
+int lb_topo_restrict_to_affinity(struct lb_topo *t, char *desc, size_t len)
+{
+	hwloc_bitmap_t set;
+	char have[128];
+	int ret;
+
+	desc[0] = '\0';
+	if (!t->this_system)
+		return 0;
+	set = xbitmap_alloc();
+	/* The process's mask, as taskset or a cgroup left it. */
+	if (hwloc_get_cpubind(t->hw, set, HWLOC_CPUBIND_PROCESS) < 0 ||
+	    hwloc_bitmap_iszero(set) ||
+	    hwloc_bitmap_isincluded(t->allowed, set)) {
+		hwloc_bitmap_free(set);
+		return 0;
+	}
+	format_pu_set(set, have, sizeof(have));
+	ret = hwloc_topology_restrict(t->hw, set, 0);
+	hwloc_bitmap_free(set);
+	if (ret < 0 || topo_index(t) < 0)
+		lb_die("cannot restrict the topology to the affinity mask %s",
+		       have);
+	snprintf(desc, len, "%s", have);
+	return 1;
+}
+
 void lb_topo_destroy(struct lb_topo *t)
 {
 	if (!t)

@@ -106,6 +106,14 @@ int lb_topo_restrict(struct lb_topo *t, const char *pulist, char *err,
 		     size_t errlen);
 
 /* Free everything; NULL is fine. */
+/*
+ * Restrict this machine's topology to the CPUs the process may run on
+ * (taskset, sched_setaffinity, cgroup), so that `taskset -c 2,3 lockbench`
+ * plans threads on PUs 2 and 3 only.  Returns 1 and the PU list in @desc if
+ * the mask excluded some PUs, 0 if it changed nothing (or the topology is
+ * synthetic).  Same concurrency rule as lb_topo_restrict().
+ */
+int lb_topo_restrict_to_affinity(struct lb_topo *t, char *desc, size_t len);
 void lb_topo_destroy(struct lb_topo *t);
 
 struct lb_topo_summary {

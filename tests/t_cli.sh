@@ -51,7 +51,7 @@ good() {
 	fi
 }
 
-echo "1..36"
+echo "1..37"
 good "--help lists the commands" "commands:" --help
 good "help run shows the run options" "--duration DUR" help run
 good "run --help" "--threads LIST" run --help
@@ -110,5 +110,17 @@ if [ $rc -eq 2 ] && grep -qF "usage:" "$out.stderr"; then
 	ok "no command: usage on stderr, exit 2"
 else
 	not_ok "no command (rc=$rc)"
+fi
+# the process's CPU affinity (taskset) limits the placement plan
+if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null 2>&1; then
+	taskset -c 1 "$LB" topo --threads 2 >"$out.stdout" 2>&1
+	if grep -qF "using PUs 1 only" "$out.stdout" &&
+		[ "$(grep -cE '^ +[01] +1 ' "$out.stdout")" -eq 2 ]; then
+		ok "taskset -c 1: both threads planned on PU 1"
+	else
+		not_ok "taskset -c 1: $(cat "$out.stdout")"
+	fi
+else
+	ok "# SKIP needs taskset and 2 CPUs"
 fi
 [ $failed -eq 0 ]
