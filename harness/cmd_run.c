@@ -33,6 +33,7 @@ struct run_opts {
 	const struct lb_workload *workload;
 	uint64_t cs_ns, think_ns, duration_ns, warmup_ns, stall_ns;
 	uint64_t reps, spin;
+	uint64_t coroutines; /* --coroutines K, 0 when not given */
 	const char *output;
 	char default_output[64];
 	bool quiet;
@@ -60,6 +61,11 @@ static int run_usage(FILE *f, int rc)
 	      "      --warmup DUR     unmeasured time before it (default: "
 	      "100ms)\n"
 	      "  -r, --reps N         repetitions (default: 5)\n"
+	      "      --coroutines K   run K coroutines in each thread's event "
+	      "loop (default:\n"
+	      "                       1 for coroutine methods; other methods "
+	      "run on the\n"
+	      "                       thread itself unless K is given)\n"
 	      "      --spin N         spins before sleeping, for methods "
 	      "that spin first\n"
 	      "      --stall-timeout DUR  how long workers may take to stop "
@@ -150,7 +156,7 @@ static void number_opt(const char *opt, const char *arg, uint64_t min,
 		lb_usage_error("%s", err);
 }
 
-enum { OPT_CS = 256, OPT_THINK, OPT_WARMUP, OPT_SPIN, OPT_STALL };
+enum { OPT_CS = 256, OPT_THINK, OPT_WARMUP, OPT_SPIN, OPT_STALL, OPT_CO };
 
 static const struct option run_longopts[] = {
 	{ "methods", required_argument, NULL, 'm' },
@@ -163,6 +169,7 @@ static const struct option run_longopts[] = {
 	{ "warmup", required_argument, NULL, OPT_WARMUP },
 	{ "reps", required_argument, NULL, 'r' },
 	{ "spin", required_argument, NULL, OPT_SPIN },
+	{ "coroutines", required_argument, NULL, OPT_CO },
 	{ "stall-timeout", required_argument, NULL, OPT_STALL },
 	{ "output", required_argument, NULL, 'o' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -217,6 +224,9 @@ static void parse_run_option(struct run_opts *o, int c, char **argv)
 		break;
 	case OPT_SPIN:
 		number_opt("--spin", optarg, 1, 100000000, &o->spin);
+		break;
+	case OPT_CO:
+		number_opt("--coroutines", optarg, 1, 4096, &o->coroutines);
 		break;
 	case 'o':
 		o->output = optarg;
@@ -338,7 +348,11 @@ static struct lb_run_record *records_for(struct run_state *st,
 			.warmup_ns = o->warmup_ns,
 			.cs_iters = lb_delay_iters(o->cs_ns, ns_iter),
 			.think_iters = lb_delay_iters(o->think_ns, ns_iter),
-			.coroutines = 1,
+			.coroutines =
+				o->coroutines ? (unsigned int)o->coroutines :
+				(o->methods[m]->flags & LB_NEEDS_COROUTINE) ?
+						1 :
+						0,
 			.reps_wanted = (unsigned int)o->reps,
 		};
 		r->reps = lb_xzalloc(o->reps * sizeof(*r->reps));
@@ -354,6 +368,7 @@ static void run_one(struct run_state *st, struct lb_run_record *rec)
 		.ops = rec->ops,
 		.workload = rec->workload,
 		.nthreads = rec->nthreads,
+		.coroutines = rec->coroutines,
 		.topo = st->topo,
 		.placement = rec->placement,
 		.cs_iters = rec->cs_iters,

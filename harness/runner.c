@@ -15,6 +15,7 @@
 #include "harness/stats.h"
 #include "runtime/atomics.h"
 #include "runtime/clock.h"
+#include "runtime/evloop.h"
 #include "runtime/futex.h"
 
 #define WORKER_STACK (256 * 1024)
@@ -24,7 +25,6 @@ enum { GATE_WAIT = 0, GATE_GO = 1, GATE_ABORT = 2 };
 struct rep_ctx {
 	const struct lb_rep_cfg *cfg;
 	struct lb_run *run;
-	void (*loop)(struct lb_worker *w);
 	/* Start gate: workers count themselves ready, then wait for GO. */
 	unsigned int ready;
 	uint32_t gate;
@@ -32,9 +32,12 @@ struct rep_ctx {
 	char pin_error[256]; /* first failure, written under the CAS win */
 };
 
+/* One per worker thread. */
 struct worker_slot {
-	struct lb_worker w; /* first: cache-line aligned */
 	struct rep_ctx *ctx;
+	unsigned int index; /* thread index, placement[index] */
+	struct lb_worker *workers; /* max(coroutines, 1) of them */
+	struct lb_evctx *ev; /* coroutine mode; freed after join */
 	pthread_t thread;
 	bool started;
 };
@@ -44,12 +47,36 @@ static void worker_pin(struct worker_slot *s)
 	struct rep_ctx *ctx = s->ctx;
 	char err[256];
 
-	if (!lb_pin_self(ctx->cfg->topo, &ctx->cfg->placement[s->w.index], err,
+	if (!lb_pin_self(ctx->cfg->topo, &ctx->cfg->placement[s->index], err,
 			 sizeof(err)))
 		return;
 	/* The first failure names itself; others only count. */
 	if (lb_fetch_add_relaxed(&ctx->pin_failures, 1) == 0)
 		snprintf(ctx->pin_error, sizeof(ctx->pin_error), "%s", err);
+}
+
+static void coroutine_entry(void *arg)
+{
+	struct lb_worker *w = arg;
+
+	w->run->loop(w);
+}
+
+/*
+ * Run the thread's workers as coroutines on its own event context until all
+ * have seen LB_PHASE_STOP.  The context outlives the thread (the runner
+ * frees it after every thread is joined), because another thread may still
+ * be inside lb_co_wake() for one of our coroutines when they finish.
+ */
+static void run_coroutines(struct worker_slot *s, unsigned int k)
+{
+	void **args = lb_xzalloc(k * sizeof(*args));
+	unsigned int i;
+
+	for (i = 0; i < k; i++)
+		args[i] = &s->workers[i];
+	lb_evctx_run_coroutines(s->ev, coroutine_entry, args, k);
+	free(args);
 }
 
 static void *worker_main(void *arg)
@@ -63,8 +90,12 @@ static void *worker_main(void *arg)
 	lb_fetch_add_release(&ctx->ready, 1);
 	while ((gate = lb_load_acquire(&ctx->gate)) == GATE_WAIT)
 		lb_futex_wait(&ctx->gate, GATE_WAIT, NULL);
-	if (gate == GATE_GO)
-		ctx->loop(&s->w);
+	if (gate != GATE_GO)
+		return NULL;
+	if (ctx->cfg->coroutines)
+		run_coroutines(s, ctx->cfg->coroutines);
+	else
+		ctx->run->loop(&s->workers[0]);
 	return NULL;
 }
 
@@ -130,16 +161,17 @@ static double tv_s(struct timeval tv)
 }
 
 static void collect(const struct lb_rep_cfg *cfg, struct rep_ctx *ctx,
-		    struct worker_slot *slots, struct lb_rep_result *res)
+		    struct lb_worker *workers, struct lb_rep_result *res)
 {
-	unsigned int i, n = cfg->nthreads;
+	unsigned int i, n = lb_rep_workers(cfg);
 	uint64_t lo = UINT64_MAX, hi = 0;
 
 	res->thread_ops = lb_xzalloc(n * sizeof(*res->thread_ops));
 	res->nthreads = n;
 	for (i = 0; i < n; i++) {
-		const struct lb_worker_snap *a = &slots[i].w.start;
-		const struct lb_worker_snap *b = &slots[i].w.end;
+		/* Non-leader coroutines snapshot only their count. */
+		const struct lb_worker_snap *a = &workers[i].start;
+		const struct lb_worker_snap *b = &workers[i].end;
 		uint64_t ops = b->ops - a->ops;
 
 		res->thread_ops[i] = ops;
@@ -197,6 +229,8 @@ static struct lb_run *run_new(const struct lb_rep_cfg *cfg)
 	struct lb_run *run = lb_xaligned_zalloc(LB_PAD_SIZE, sizeof(*run));
 
 	run->ops = cfg->ops;
+	run->loop = cfg->workload->loop_for(cfg->lock_index);
+	lb_bug_on(!run->loop);
 	run->lock = lb_xaligned_zalloc(LB_PAD_SIZE, cfg->ops->lock_size);
 	run->cs_iters = cfg->cs_iters;
 	run->think_iters = cfg->think_iters;
@@ -209,30 +243,53 @@ static void run_free(struct lb_run *run)
 	free(run);
 }
 
-static struct worker_slot *slots_new(const struct lb_rep_cfg *cfg,
-				     struct rep_ctx *ctx)
+static struct lb_worker *workers_new(const struct lb_rep_cfg *cfg,
+				     struct lb_run *run)
 {
-	struct worker_slot *slots;
-	unsigned int i;
+	unsigned int i, n = lb_rep_workers(cfg);
+	unsigned int k = cfg->coroutines ? cfg->coroutines : 1;
+	struct lb_worker *w = lb_xaligned_zalloc(LB_PAD_SIZE, n * sizeof(*w));
 
-	slots = lb_xaligned_zalloc(LB_PAD_SIZE, cfg->nthreads * sizeof(*slots));
+	for (i = 0; i < n; i++) {
+		w[i].run = run;
+		w[i].index = i;
+		w[i].leader = i % k == 0;
+		if (cfg->ops->node_size)
+			w[i].node = lb_xaligned_zalloc(LB_PAD_SIZE,
+						       cfg->ops->node_size);
+	}
+	return w;
+}
+
+static struct worker_slot *slots_new(const struct lb_rep_cfg *cfg,
+				     struct rep_ctx *ctx,
+				     struct lb_worker *workers)
+{
+	unsigned int i, k = cfg->coroutines ? cfg->coroutines : 1;
+	struct worker_slot *slots;
+
+	slots = lb_xzalloc(cfg->nthreads * sizeof(*slots));
 	for (i = 0; i < cfg->nthreads; i++) {
 		slots[i].ctx = ctx;
-		slots[i].w.run = ctx->run;
-		slots[i].w.index = i;
-		if (cfg->ops->node_size)
-			slots[i].w.node = lb_xaligned_zalloc(
-				LB_PAD_SIZE, cfg->ops->node_size);
+		slots[i].index = i;
+		slots[i].workers = &workers[i * k];
+		if (cfg->coroutines)
+			slots[i].ev = lb_evctx_new();
 	}
 	return slots;
 }
 
-static void slots_free(struct worker_slot *slots, unsigned int n)
+static void slots_free(const struct lb_rep_cfg *cfg, struct worker_slot *slots,
+		       struct lb_worker *workers)
 {
 	unsigned int i;
 
-	for (i = 0; i < n; i++)
-		free(slots[i].w.node);
+	for (i = 0; i < lb_rep_workers(cfg); i++)
+		free(workers[i].node);
+	for (i = 0; i < cfg->nthreads; i++)
+		if (slots[i].ev)
+			lb_evctx_free(slots[i].ev);
+	free(workers);
 	free(slots);
 }
 
@@ -240,12 +297,11 @@ int lb_run_rep(const struct lb_rep_cfg *cfg, struct lb_rep_result *res)
 {
 	struct rep_ctx ctx = { .cfg = cfg };
 	struct worker_slot *slots;
+	struct lb_worker *workers;
 	unsigned int stuck;
 	int e, rc = LB_REP_RAN;
 
 	memset(res, 0, sizeof(*res));
-	ctx.loop = cfg->workload->loop_for(cfg->lock_index);
-	lb_bug_on(!ctx.loop);
 	ctx.run = run_new(cfg);
 	e = cfg->ops->init(ctx.run->lock, &cfg->lock_cfg);
 	if (e) {
@@ -254,7 +310,8 @@ int lb_run_rep(const struct lb_rep_cfg *cfg, struct lb_rep_result *res)
 		run_free(ctx.run);
 		return LB_REP_SETUP;
 	}
-	slots = slots_new(cfg, &ctx);
+	workers = workers_new(cfg, ctx.run);
+	slots = slots_new(cfg, &ctx, workers);
 	if (start_workers(&ctx, slots, cfg->nthreads, res->failure,
 			  sizeof(res->failure))) {
 		join_workers(slots, cfg->nthreads, UINT64_MAX / 4, &stuck);
@@ -275,12 +332,17 @@ int lb_run_rep(const struct lb_rep_cfg *cfg, struct lb_rep_result *res)
 		/* Threads still own the lock and nodes: leak them. */
 		return LB_REP_STALLED;
 	}
-	collect(cfg, &ctx, slots, res);
+	collect(cfg, &ctx, workers, res);
 	cfg->ops->destroy(ctx.run->lock);
 out:
-	slots_free(slots, cfg->nthreads);
+	slots_free(cfg, slots, workers);
 	run_free(ctx.run);
 	return rc;
+}
+
+unsigned int lb_rep_workers(const struct lb_rep_cfg *cfg)
+{
+	return cfg->nthreads * (cfg->coroutines ? cfg->coroutines : 1);
 }
 
 void lb_rep_result_free(struct lb_rep_result *res)

@@ -16,6 +16,11 @@ struct lb_rep_cfg {
 	unsigned int lock_index; /* in lb_locks[] */
 	const struct lb_workload *workload;
 	unsigned int nthreads;
+	/*
+	 * 0: each thread runs one worker loop directly.  K > 0: each thread
+	 * runs an event context with K coroutine workers.
+	 */
+	unsigned int coroutines;
 	const struct lb_topo *topo;
 	const struct lb_placement *placement; /* nthreads entries */
 	uint64_t cs_iters, think_iters;
@@ -29,8 +34,9 @@ struct lb_rep_result {
 	char failure[256]; /* why not, when !ok */
 	uint64_t elapsed_ns; /* measured window, from the clock */
 	uint64_t ops; /* operations in the window, all threads */
-	uint64_t *thread_ops; /* per thread, nthreads entries (malloc) */
-	unsigned int nthreads;
+	/* Per worker (threads x coroutines), worker w on thread w / K. */
+	uint64_t *thread_ops;
+	unsigned int nthreads; /* entries of thread_ops: the workers */
 	double ops_per_sec, jain, min_share, max_share;
 	double cpu_user_s, cpu_sys_s; /* workers, in the window */
 	uint64_t vcsw, ivcsw; /* context switches, in the window */
@@ -46,6 +52,8 @@ enum lb_rep_status {
 };
 
 int lb_run_rep(const struct lb_rep_cfg *cfg, struct lb_rep_result *res);
+/* Workers in one repetition: threads x max(coroutines, 1). */
+unsigned int lb_rep_workers(const struct lb_rep_cfg *cfg);
 void lb_rep_result_free(struct lb_rep_result *res);
 
 #endif /* LB_HARNESS_RUNNER_H */

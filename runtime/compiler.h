@@ -28,7 +28,7 @@
 #define LB_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #define lb_container_of(ptr, type, member) \
-	((type *)((char *)(ptr) - __builtin_offsetof(type, member)))
+	((type *)(void *)((char *)(ptr) - __builtin_offsetof(type, member)))
 
 /*
  * An internal invariant is broken: this is a bug in lockbench (or in the lock

@@ -3,7 +3,8 @@
  * futex.h - the only place in lockbench that makes futex system calls.
  *
  * Every futex user in the project goes through lb_futex_wait() and
- * lb_futex_wake(), so that:
+ * lb_futex_wake() (priority-inheritance locks: lb_futex_lock_pi() and
+ * lb_futex_unlock_pi()), so that:
  *  - errors are handled once: EAGAIN (the word already changed) and EINTR
  *    (a signal) return to the caller, which must re-check the word in user
  *    space; spurious wake-ups are expected and harmless; any other errno is
@@ -86,6 +87,76 @@ static inline int lb_futex_wake(uint32_t *uaddr, int nr)
 		lb_die("FUTEX_WAKE on %p: errno %d", (void *)uaddr, errno);
 	lb_futex_stats.woken += (uint64_t)ret;
 	return (int)ret;
+}
+
+/**
+ * lb_futex_lock_pi - take a priority-inheritance futex lock in the kernel
+ * @uaddr: the PI futex word: 0 when free, else the owner's TID, possibly
+ *         with FUTEX_WAITERS (and FUTEX_OWNER_DIED for robust futexes)
+ *
+ * The slow path of a PI lock, after the user-space cmpxchg 0 -> TID failed.
+ * The kernel sets FUTEX_WAITERS in the word, queues us by priority (FIFO
+ * among equal priorities), boosts the owner to our priority if that is
+ * higher, and returns once the word holds our TID: either it was 0 and the
+ * kernel took it for us, or the owner's FUTEX_UNLOCK_PI handed it to us.
+ * No timeout.  Counted as a wait in lb_futex_stats.
+ *
+ * Ordering: the kernel changes the word only with atomic RMWs under its own
+ * locks, so it adds no ordering of user memory in the language model by
+ * itself.  The caller re-reads the word with an acquire load after a 0
+ * return; that load reads the kernel's RMW, which continues the release
+ * sequence of the previous owner's release RMW on the word (see
+ * lb_futex_unlock_pi()), so the previous critical section happens-before.
+ *
+ * Returns 0 when we own the lock, -EAGAIN (the owner is exiting; retry) or
+ * -EINTR (retry).  Any other errno is a bug and aborts: EDEADLK (we already
+ * own it), ESRCH (the word names no thread: it is corrupt), EINVAL, EPERM.
+ */
+static inline int lb_futex_lock_pi(uint32_t *uaddr)
+{
+	long ret;
+
+	lb_futex_stats.waits++;
+	ret = syscall(SYS_futex, uaddr, FUTEX_LOCK_PI_PRIVATE, 0, NULL, NULL,
+		      0);
+	if (ret == 0)
+		return 0;
+	if (errno == EAGAIN || errno == EINTR)
+		return -errno;
+	lb_die("FUTEX_LOCK_PI on %p: errno %d", (void *)uaddr, errno);
+}
+
+/**
+ * lb_futex_unlock_pi - release a PI futex lock that has waiters
+ * @uaddr: the PI futex word, holding our TID | FUTEX_WAITERS
+ *
+ * The slow path of a PI unlock, after the user-space cmpxchg TID -> 0
+ * failed because FUTEX_WAITERS is set.  The kernel writes the top waiter's
+ * TID (with FUTEX_WAITERS) into the word and wakes it, so ownership passes
+ * directly: nobody can barge in.  If the waiters are gone it writes 0.
+ * Counted as a wake in lb_futex_stats; not in ->woken, because the call
+ * does not say whether it woke anybody.
+ *
+ * Ordering: none visible to the language model (see lb_futex_lock_pi()).
+ * The caller must first perform a release RMW on the word, even one that
+ * changes nothing: the kernel's RMW that writes the new owner continues its
+ * release sequence, which the new owner's acquire load then reads.
+ *
+ * Returns 0, or -EAGAIN / -EINTR (retry; we still own the lock).  Any
+ * other errno is a bug and aborts: EPERM (we do not own the lock), EINVAL.
+ */
+static inline int lb_futex_unlock_pi(uint32_t *uaddr)
+{
+	long ret;
+
+	lb_futex_stats.wakes++;
+	ret = syscall(SYS_futex, uaddr, FUTEX_UNLOCK_PI_PRIVATE, 0, NULL, NULL,
+		      0);
+	if (ret == 0)
+		return 0;
+	if (errno == EAGAIN || errno == EINTR)
+		return -errno;
+	lb_die("FUTEX_UNLOCK_PI on %p: errno %d", (void *)uaddr, errno);
 }
 
 #endif /* LB_FUTEX_H */

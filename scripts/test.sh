@@ -56,7 +56,9 @@ for f in tests/*.log; do
 done
 
 if step tsan make check-tsan; then :; else failed=$((failed + 1)); fi
-[ -f tsan/t_locks.log ] && count_tap tsan/t_locks.log
+for f in tsan/*.log; do
+	[ -f "$f" ] && count_tap "$f"
+done
 
 if step distcheck make distcheck; then
 	passed=$((passed + 1))

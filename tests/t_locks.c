@@ -22,6 +22,8 @@
 #include "locks/lock.h"
 #include "runtime/atomics.h"
 #include "runtime/clock.h"
+#include "runtime/coroutine.h"
+#include "runtime/evloop.h"
 #include "tests/tap.h"
 
 #define FIFO_WAITERS 4
@@ -40,12 +42,21 @@ struct shared {
 	unsigned int norder; /* protected by the lock */
 };
 
+/* One locker: a thread, or a coroutine in a thread's event loop. */
 struct tworker {
 	struct shared *sh;
 	void *node;
 	unsigned int id;
 	unsigned int iters;
 	bool use_trylock;
+};
+
+/* One thread running @k workers (as coroutines when @ev is set). */
+struct tthread {
+	struct tworker *workers;
+	unsigned int k;
+	void (*body)(void *worker);
+	struct lb_evctx *ev;
 	pthread_t thread;
 };
 
@@ -56,19 +67,79 @@ static void *node_new(const struct lb_lock_ops *ops)
 		       NULL;
 }
 
+static bool needs_coroutine(const struct lb_lock_ops *ops)
+{
+	return ops->flags & LB_NEEDS_COROUTINE;
+}
+
+static void *tthread_main(void *arg)
+{
+	struct tthread *t = arg;
+	void **args;
+	unsigned int i;
+
+	if (!t->ev) {
+		t->body(&t->workers[0]);
+		return NULL;
+	}
+	args = lb_xzalloc(t->k * sizeof(*args));
+	for (i = 0; i < t->k; i++)
+		args[i] = &t->workers[i];
+	lb_evctx_run_coroutines(t->ev, t->body, args, t->k);
+	free(args);
+	return NULL;
+}
+
+static void tthread_start(struct tthread *t, bool coroutines)
+{
+	t->ev = coroutines ? lb_evctx_new() : NULL;
+	lb_check_pthread(pthread_create(&t->thread, NULL, tthread_main, t));
+}
+
+/*
+ * Contexts are freed only after every thread is joined: another thread may
+ * still be inside lb_co_wake() for a coroutine of a context whose loop has
+ * just finished.
+ */
+static void tthreads_join(struct tthread *t, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		lb_check_pthread(pthread_join(t[i].thread, NULL));
+	for (i = 0; i < n; i++)
+		if (t[i].ev)
+			lb_evctx_free(t[i].ev);
+}
+
+/*
+ * Wait politely.  In a coroutine, go round the event loop: the lock may
+ * have been handed to another coroutine of this thread that waits in the
+ * loop's queue to run.
+ */
+static void pause_worker(void)
+{
+	if (lb_in_coroutine()) {
+		lb_co_schedule(lb_evctx_current(), lb_co_self());
+		lb_co_yield();
+	} else {
+		sched_yield();
+	}
+}
+
 static void acquire(struct tworker *w, unsigned int i)
 {
 	const struct lb_lock_ops *ops = w->sh->ops;
 
 	if (w->use_trylock && ops->trylock && i % 4 == 0) {
 		while (!ops->trylock(w->sh->lock, w->node))
-			sched_yield();
+			pause_worker();
 		return;
 	}
 	ops->lock(w->sh->lock, w->node);
 }
 
-static void *stress_main(void *arg)
+static void stress_body(void *arg)
 {
 	struct tworker *w = arg;
 	struct shared *sh = w->sh;
@@ -84,7 +155,6 @@ static void *stress_main(void *arg)
 		__atomic_store_n(&sh->inside, 0, __ATOMIC_RELAXED);
 		sh->ops->unlock(sh->lock, w->node);
 	}
-	return NULL;
 }
 
 static unsigned int stress_threads(const struct lb_lock_ops *ops)
@@ -101,38 +171,45 @@ static unsigned int stress_threads(const struct lb_lock_ops *ops)
 	return 4;
 }
 
-static void test_exclusion(const struct lb_lock_ops *ops)
+static void test_exclusion(const struct lb_lock_ops *ops, unsigned int n,
+			   unsigned int k)
 {
-	unsigned int n = stress_threads(ops), i;
 	struct shared sh = { .ops = ops };
-	struct tworker *w = lb_xzalloc(n * sizeof(*w));
+	struct tthread *t = lb_xzalloc(n * sizeof(*t));
+	struct tworker *w = lb_xzalloc(n * k * sizeof(*w));
+	unsigned int i, iters = stress_iters / k;
+	uint64_t want = (uint64_t)n * k * iters;
 
 	sh.lock = lb_xaligned_zalloc(LB_PAD_SIZE, ops->lock_size);
 	lb_bug_on(ops->init(sh.lock, NULL));
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n * k; i++)
 		w[i] = (struct tworker){ .sh = &sh,
 					 .node = node_new(ops),
 					 .id = i,
-					 .iters = stress_iters,
+					 .iters = iters,
 					 .use_trylock = i % 2 == 1 };
-		lb_check_pthread(
-			pthread_create(&w[i].thread, NULL, stress_main, &w[i]));
+	for (i = 0; i < n; i++) {
+		t[i] = (struct tthread){ .workers = &w[i * k],
+					 .k = k,
+					 .body = stress_body };
+		tthread_start(&t[i], k > 1 || needs_coroutine(ops));
 	}
-	for (i = 0; i < n; i++)
-		lb_check_pthread(pthread_join(w[i].thread, NULL));
-	tap_ok(sh.counter == (uint64_t)n * stress_iters && !sh.overlaps,
-	       "%s: mutual exclusion, %u threads x %u: counter %llu of %llu, "
-	       "%u overlaps",
-	       ops->name, n, stress_iters, (unsigned long long)sh.counter,
-	       (unsigned long long)n * stress_iters, sh.overlaps);
+	tthreads_join(t, n);
+	tap_ok(sh.counter == want && !sh.overlaps,
+	       "%s: mutual exclusion, %u threads x %u%s x %u: counter %llu of "
+	       "%llu, %u overlaps",
+	       ops->name, n, k, k > 1 ? " coroutines" : "", iters,
+	       (unsigned long long)sh.counter, (unsigned long long)want,
+	       sh.overlaps);
 	ops->destroy(sh.lock);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n * k; i++)
 		free(w[i].node);
 	free(w);
+	free(t);
 	free(sh.lock);
 }
 
-static void *fifo_waiter(void *arg)
+static void fifo_body(void *arg)
 {
 	struct tworker *w = arg;
 	struct shared *sh = w->sh;
@@ -140,7 +217,6 @@ static void *fifo_waiter(void *arg)
 	sh->ops->lock(sh->lock, w->node);
 	sh->order[sh->norder++] = w->id;
 	sh->ops->unlock(sh->lock, w->node);
-	return NULL;
 }
 
 /* Wait until @want lockers are queued behind @holder; false on timeout. */
@@ -156,44 +232,83 @@ static bool wait_queued(struct shared *sh, void *holder, unsigned int want)
 	return true;
 }
 
-static bool fifo_round(const struct lb_lock_ops *ops, char *why, size_t len)
-{
-	struct shared sh = { .ops = ops };
+struct fifo_round {
+	struct shared sh;
+	struct tthread t[FIFO_WAITERS];
 	struct tworker w[FIFO_WAITERS];
+	unsigned int started;
+	bool queued;
+	char why[128];
+};
+
+/*
+ * The holder: take the lock, start the waiters one at a time, each only
+ * once the previous one is in line, then let them all go.  Runs on the
+ * main thread, in a coroutine for coroutine methods.
+ */
+static void fifo_holder(void *arg)
+{
+	struct fifo_round *r = arg;
+	const struct lb_lock_ops *ops = r->sh.ops;
 	void *holder = node_new(ops);
-	bool queued = true, ordered = true;
 	unsigned int i;
 
-	sh.lock = lb_xaligned_zalloc(LB_PAD_SIZE, ops->lock_size);
-	lb_bug_on(ops->init(sh.lock, NULL));
-	ops->lock(sh.lock, holder);
-	for (i = 0; i < FIFO_WAITERS && queued; i++) {
-		w[i] = (struct tworker){ .sh = &sh,
-					 .node = node_new(ops),
-					 .id = i };
-		lb_check_pthread(
-			pthread_create(&w[i].thread, NULL, fifo_waiter, &w[i]));
-		queued = wait_queued(&sh, holder, i + 1);
+	ops->lock(r->sh.lock, holder);
+	r->queued = true;
+	for (i = 0; i < FIFO_WAITERS && r->queued; i++) {
+		r->w[i] = (struct tworker){ .sh = &r->sh,
+					    .node = node_new(ops),
+					    .id = i };
+		r->t[i] = (struct tthread){ .workers = &r->w[i],
+					    .k = 1,
+					    .body = fifo_body };
+		tthread_start(&r->t[i], needs_coroutine(ops));
+		r->started++;
+		r->queued = wait_queued(&r->sh, holder, i + 1);
 	}
-	if (!queued)
-		snprintf(why, len, "waiter %u never showed as queued", i - 1);
-	ops->unlock(sh.lock, holder);
-	while (i--) {
-		lb_check_pthread(pthread_join(w[i].thread, NULL));
-		free(w[i].node);
+	if (!r->queued)
+		snprintf(r->why, sizeof(r->why),
+			 "waiter %u never showed as queued", i - 1);
+	ops->unlock(r->sh.lock, holder);
+	free(holder);
+}
+
+static bool fifo_round(const struct lb_lock_ops *ops, char *why, size_t len)
+{
+	struct fifo_round *r = lb_xzalloc(sizeof(*r));
+	struct tthread main_thread = { .workers = (void *)r,
+				       .k = 1,
+				       .body = fifo_holder };
+	bool ok;
+	unsigned int i;
+
+	r->sh.ops = ops;
+	r->sh.lock = lb_xaligned_zalloc(LB_PAD_SIZE, ops->lock_size);
+	lb_bug_on(ops->init(r->sh.lock, NULL));
+	if (needs_coroutine(ops)) {
+		main_thread.ev = lb_evctx_new();
+		tthread_main(&main_thread);
+	} else {
+		fifo_holder(r);
 	}
-	for (i = 0; queued && i < FIFO_WAITERS; i++) {
-		if (sh.order[i] != i) {
+	tthreads_join(r->t, r->started);
+	if (main_thread.ev)
+		lb_evctx_free(main_thread.ev);
+	ok = r->queued;
+	snprintf(why, len, "%s", r->why);
+	for (i = 0; ok && i < FIFO_WAITERS; i++) {
+		if (r->sh.order[i] != i) {
 			snprintf(why, len, "acquisition %u went to waiter %u",
-				 i, sh.order[i]);
-			ordered = false;
-			break;
+				 i, r->sh.order[i]);
+			ok = false;
 		}
 	}
-	ops->destroy(sh.lock);
-	free(sh.lock);
-	free(holder);
-	return queued && ordered;
+	for (i = 0; i < r->started; i++)
+		free(r->w[i].node);
+	ops->destroy(r->sh.lock);
+	free(r->sh.lock);
+	free(r);
+	return ok;
 }
 
 static void test_fifo(const struct lb_lock_ops *ops)
@@ -208,46 +323,79 @@ static void test_fifo(const struct lb_lock_ops *ops)
 	       ops->name, FIFO_WAITERS, FIFO_ROUNDS, ok ? "" : ": ", why);
 }
 
-static void *try_other(void *arg)
+struct try_case {
+	struct shared sh;
+	struct tworker other;
+	void *node;
+	bool free_ok, held_fails, after_ok;
+};
+
+static void try_other(void *arg)
 {
 	struct tworker *w = arg;
 
-	return (void *)(uintptr_t)w->sh->ops->trylock(w->sh->lock, w->node);
+	/* Record the result in ->iters: 1 if the trylock succeeded. */
+	w->iters = w->sh->ops->trylock(w->sh->lock, w->node);
+	if (w->iters)
+		w->sh->ops->unlock(w->sh->lock, w->node);
+}
+
+static void try_body(void *arg)
+{
+	struct try_case *c = arg;
+	const struct lb_lock_ops *ops = c->sh.ops;
+	struct tthread t = { .workers = &c->other, .k = 1, .body = try_other };
+
+	c->free_ok = ops->trylock(c->sh.lock, c->node);
+	tthread_start(&t, needs_coroutine(ops));
+	tthreads_join(&t, 1);
+	c->held_fails = c->free_ok && !c->other.iters;
+	if (c->free_ok)
+		ops->unlock(c->sh.lock, c->node);
+	c->after_ok = ops->trylock(c->sh.lock, c->node);
+	if (c->after_ok)
+		ops->unlock(c->sh.lock, c->node);
 }
 
 static void test_trylock(const struct lb_lock_ops *ops)
 {
-	struct shared sh = { .ops = ops };
-	struct tworker other = { .sh = &sh, .node = node_new(ops) };
-	void *node = node_new(ops), *got;
-	bool free_ok, held_fails, after_ok;
+	struct try_case *c = lb_xzalloc(sizeof(*c));
+	struct tthread self = { .workers = (void *)c,
+				.k = 1,
+				.body = try_body };
 
-	sh.lock = lb_xaligned_zalloc(LB_PAD_SIZE, ops->lock_size);
-	lb_bug_on(ops->init(sh.lock, NULL));
-	free_ok = ops->trylock(sh.lock, node);
-	lb_check_pthread(
-		pthread_create(&other.thread, NULL, try_other, &other));
-	lb_check_pthread(pthread_join(other.thread, &got));
-	held_fails = free_ok && !got;
-	if (free_ok)
-		ops->unlock(sh.lock, node);
-	after_ok = ops->trylock(sh.lock, node);
-	if (after_ok)
-		ops->unlock(sh.lock, node);
-	tap_ok(free_ok && held_fails && after_ok,
+	c->sh.ops = ops;
+	c->other = (struct tworker){ .sh = &c->sh, .node = node_new(ops) };
+	c->node = node_new(ops);
+	c->sh.lock = lb_xaligned_zalloc(LB_PAD_SIZE, ops->lock_size);
+	lb_bug_on(ops->init(c->sh.lock, NULL));
+	if (needs_coroutine(ops)) {
+		self.ev = lb_evctx_new();
+		tthread_main(&self);
+		lb_evctx_free(self.ev);
+	} else {
+		try_body(c);
+	}
+	tap_ok(c->free_ok && c->held_fails && c->after_ok,
 	       "%s: trylock: free %s, held by another %s, after unlock %s",
-	       ops->name, free_ok ? "succeeds" : "FAILS",
-	       held_fails ? "fails" : "DOES NOT FAIL",
-	       after_ok ? "succeeds" : "FAILS");
-	ops->destroy(sh.lock);
-	free(sh.lock);
-	free(node);
-	free(other.node);
+	       ops->name, c->free_ok ? "succeeds" : "FAILS",
+	       c->held_fails ? "fails" : "DOES NOT FAIL",
+	       c->after_ok ? "succeeds" : "FAILS");
+	ops->destroy(c->sh.lock);
+	free(c->sh.lock);
+	free(c->node);
+	free(c->other.node);
+	free(c);
 }
+
+/* Thread x coroutine shapes for coroutine methods. */
+static const unsigned int co_shapes[][2] = { { 1, 8 }, { 2, 1 }, { 4, 4 } };
 
 static int plan_for(const struct lb_lock_ops *ops)
 {
-	return 1 + !!ops->trylock + !!(ops->flags & LB_FAIR);
+	int shapes = needs_coroutine(ops) ? (int)LB_ARRAY_SIZE(co_shapes) : 1;
+
+	return shapes + !!ops->trylock + !!(ops->flags & LB_FAIR);
 }
 
 int main(void)
@@ -268,7 +416,15 @@ int main(void)
 
 		if (ops->flags & LB_TEST_ONLY)
 			continue;
-		test_exclusion(ops);
+		if (needs_coroutine(ops)) {
+			unsigned int j;
+
+			for (j = 0; j < LB_ARRAY_SIZE(co_shapes); j++)
+				test_exclusion(ops, co_shapes[j][0],
+					       co_shapes[j][1]);
+		} else {
+			test_exclusion(ops, stress_threads(ops), 1);
+		}
 		if (ops->trylock)
 			test_trylock(ops);
 		if (ops->flags & LB_FAIR) {

@@ -4,9 +4,12 @@
 #include "runtime/atomics.h"
 #include "workloads/workload.h"
 
-static void snapshot(struct lb_worker_snap *s, uint64_t ops)
+static void snapshot(const struct lb_worker *w, struct lb_worker_snap *s,
+		     uint64_t ops)
 {
 	s->ops = ops;
+	if (!w->leader)
+		return;
 	getrusage(RUSAGE_THREAD, &s->ru);
 	s->futex = lb_futex_stats;
 }
@@ -15,14 +18,14 @@ bool lb_worker_phase(struct lb_worker *w, unsigned int phase, uint64_t ops)
 {
 	switch (phase) {
 	case LB_PHASE_MEASURE:
-		snapshot(&w->start, ops);
+		snapshot(w, &w->start, ops);
 		w->measured = true;
 		return false;
 	case LB_PHASE_STOP:
 		/* Descheduled through the whole window: it measured nothing. */
 		if (!w->measured)
-			snapshot(&w->start, ops);
-		snapshot(&w->end, ops);
+			snapshot(w, &w->start, ops);
+		snapshot(w, &w->end, ops);
 		w->ops_total = ops;
 		return true;
 	default:

@@ -38,6 +38,8 @@ enum lb_phase {
 	LB_PHASE_STOP = 2,
 };
 
+struct lb_worker;
+
 /* Shared by every worker of one repetition. */
 struct lb_run {
 	/* Written by the runner (release), read by workers (relaxed). */
@@ -45,6 +47,7 @@ struct lb_run {
 
 	/* Read-only after the start barrier. */
 	const struct lb_lock_ops *ops lb_cacheline_aligned;
+	void (*loop)(struct lb_worker *w); /* the measured loop */
 	void *lock;
 	uint64_t cs_iters; /* lb_delay iterations inside the section */
 	uint64_t think_iters; /* lb_delay iterations after unlock */
@@ -62,11 +65,20 @@ struct lb_worker_snap {
 	struct lb_futex_stats futex;
 };
 
-/* One per thread, written only by that thread until it is joined. */
+/*
+ * One per worker (a thread, or a coroutine in a thread's event loop),
+ * written only by that worker until its thread is joined.
+ */
 struct lb_worker {
 	struct lb_run *run;
 	void *node; /* node_size bytes, LB_PAD_SIZE aligned, or NULL */
 	unsigned int index;
+	/*
+	 * Snapshots the thread's CPU time and futex counts.  With coroutines
+	 * only the thread's first worker does, so that they are not counted K
+	 * times; the others snapshot their operation count only.
+	 */
+	bool leader;
 	bool measured; /* saw LB_PHASE_MEASURE */
 	struct lb_worker_snap start, end;
 	uint64_t ops_total; /* including warm-up */

@@ -1,0 +1,620 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * t_coroutine.c - TAP tests of runtime/coroutine.c: switching order, values,
+ * the pool, nesting, the guard page, the aborts, and the switch cost
+ * (printed as a comment, never asserted).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "runtime/atomics.h"
+#include "runtime/coroutine.h"
+
+#define NTESTS 16
+
+#if defined(LB_CO_TSAN) || defined(LB_CO_ASAN)
+#define SLOW_BUILD 1
+#else
+#define SLOW_BUILD 0
+#endif
+
+#ifdef LB_CO_TSAN
+const char *__tsan_default_options(void);
+/*
+ * TSan counts fibers as threads, so every fork() here is a "multi-threaded
+ * fork", after which it refuses to start threads.  The foreign-thread death
+ * test's child starts one thread that only aborts: allow it.
+ */
+const char *__tsan_default_options(void)
+{
+	return "die_after_fork=0";
+}
+#endif
+
+static int test_no;
+static int failures;
+
+static void ok(int cond, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf("%s %d - ", cond ? "ok" : "not ok", ++test_no);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+	if (!cond)
+		failures++;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * Run @fn in a child whose stderr goes to a pipe.  Returns the wait status;
+ * the child's stderr is left in @buf.
+ */
+static int death_test(void (*fn)(void), char *buf, size_t len)
+{
+	int pfd[2], status;
+	size_t got = 0;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(pfd))
+		abort();
+	fflush(stdout);
+	fflush(stderr);
+	pid = fork();
+	if (pid < 0)
+		abort();
+	if (pid == 0) {
+		struct rlimit no_core = { 0, 0 };
+
+		setrlimit(RLIMIT_CORE, &no_core);
+		close(pfd[0]);
+		dup2(pfd[1], STDERR_FILENO);
+		/*
+		 * Fresh coroutines only: ThreadSanitizer loses the fibers'
+		 * happens-before history across fork() and would report
+		 * races on pooled coroutines made by the parent.
+		 */
+		lb_co_pool_flush();
+		fn();
+		_exit(0);
+	}
+	close(pfd[1]);
+	/* Read to EOF (keeping what fits) so the child never gets SIGPIPE. */
+	for (;;) {
+		char sink[256];
+		char *dst = got + 1 < len ? buf + got : sink;
+		size_t room = got + 1 < len ? len - 1 - got : sizeof(sink);
+
+		n = read(pfd[0], dst, room);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (dst != sink)
+			got += (size_t)n;
+	}
+	buf[got] = '\0';
+	close(pfd[0]);
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			abort();
+	return status;
+}
+
+/* The line of the child's stderr that has @msg, for the test name. */
+static const char *death_line(char *buf, const char *msg)
+{
+	char *p = strstr(buf, msg), *nl;
+
+	if (!p)
+		return "(message not found)";
+	while (p > buf && p[-1] != '\n')
+		p--;
+	nl = strchr(p, '\n');
+	if (nl)
+		*nl = '\0';
+	return p;
+}
+
+/* Show a failed death test's stderr as TAP comments. */
+static void death_dump(int ok_, const char *buf)
+{
+	const char *p = buf;
+
+	if (ok_)
+		return;
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+
+		printf("# child: %.*s\n", len, p);
+		p += len + (nl != NULL);
+	}
+}
+
+static int aborted_with(int status, const char *buf, const char *msg)
+{
+	int r = WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT &&
+		strstr(buf, msg) != NULL;
+
+	death_dump(r, buf);
+	return r;
+}
+
+/* ---- 1: order of enter, yield, terminate ---- */
+
+static char order_log[32];
+static size_t order_len;
+
+static void log_c(char c)
+{
+	order_log[order_len++] = c;
+}
+
+static void order_entry(void *arg)
+{
+	struct lb_co **me = arg;
+	int inside = lb_in_coroutine() && lb_co_self() == *me;
+
+	log_c(inside ? 'a' : 'X');
+	lb_co_yield();
+	log_c('b');
+	lb_co_yield();
+	log_c('c');
+}
+
+static void test_order(void)
+{
+	struct lb_co *co = NULL;
+
+	co = lb_co_create(order_entry, &co);
+	log_c('1');
+	lb_co_enter(co);
+	log_c('2');
+	lb_co_enter(co);
+	log_c('3');
+	lb_co_enter(co); /* terminates: back to the pool */
+	log_c('4');
+	ok(strcmp(order_log, "1a2b3c4") == 0 && !lb_in_coroutine() &&
+		   lb_co_self() == NULL,
+	   "enter/yield/terminate order (%s)", order_log);
+}
+
+/* ---- 2: values in and out across yields ---- */
+
+struct exchange {
+	long in, out;
+	int rounds;
+};
+
+static void exchange_entry(void *arg)
+{
+	struct exchange *x = arg;
+
+	for (;;) {
+		x->out = x->in * 2 + 1;
+		x->rounds++;
+		if (x->in < 0)
+			return;
+		lb_co_yield();
+	}
+}
+
+static void test_values(void)
+{
+	struct exchange x = { 0, 0, 0 };
+	struct lb_co *co = lb_co_create(exchange_entry, &x);
+	int good = 1;
+	long i;
+
+	for (i = 0; i < 10; i++) {
+		x.in = i * 1000;
+		lb_co_enter(co);
+		good &= x.out == i * 2000 + 1;
+	}
+	x.in = -5;
+	lb_co_enter(co);
+	ok(good && x.out == -9 && x.rounds == 11,
+	   "arguments and values passed across 11 entries");
+}
+
+/* ---- 3, 4: pool ---- */
+
+static unsigned long pool_runs;
+
+static void count_entry(void *arg)
+{
+	(void)arg;
+	pool_runs++;
+}
+
+static void nop_entry(void *arg)
+{
+	(void)arg;
+}
+
+static void test_pool_reuse(void)
+{
+	struct lb_co_stats before, after;
+	unsigned long n = 100000, i;
+	uint64_t t0, t1;
+
+	lb_co_get_stats(&before);
+	t0 = now_ns();
+	for (i = 0; i < n; i++)
+		lb_co_enter(lb_co_create(count_entry, NULL));
+	t1 = now_ns();
+	lb_co_get_stats(&after);
+	printf("# create+enter+terminate from the pool: %.1f ns\n",
+	       (double)(t1 - t0) / (double)n);
+	ok(pool_runs == n && after.stacks_mapped - before.stacks_mapped <= 1 &&
+		   after.pool_hits - before.pool_hits >= n - 1,
+	   "100k create/terminate: %lu runs, %llu mmaps, %llu pool hits",
+	   pool_runs,
+	   (unsigned long long)(after.stacks_mapped - before.stacks_mapped),
+	   (unsigned long long)(after.pool_hits - before.pool_hits));
+}
+
+static void test_pool_bounded(void)
+{
+	enum { N = 200 };
+	static struct lb_co *cos[N];
+	struct lb_co_stats st;
+	int i;
+
+	for (i = 0; i < N; i++)
+		cos[i] = lb_co_create(count_entry, NULL);
+	for (i = 0; i < N; i++)
+		lb_co_enter(cos[i]); /* all terminate: 64 kept */
+	lb_co_get_stats(&st);
+	ok(st.pool_size == LB_CO_POOL_MAX &&
+		   st.stacks_mapped - st.stacks_unmapped == LB_CO_POOL_MAX,
+	   "pool bounded: %d live at once -> pool %llu, stacks alive %llu", N,
+	   (unsigned long long)st.pool_size,
+	   (unsigned long long)(st.stacks_mapped - st.stacks_unmapped));
+}
+
+/* ---- 5: nesting ---- */
+
+struct nest {
+	struct lb_co *a, *b;
+	char log[16];
+	size_t len;
+	int self_ok;
+};
+
+static void nest_b(void *arg)
+{
+	struct nest *n = arg;
+
+	n->self_ok &= lb_co_self() == n->b;
+	n->log[n->len++] = 'B';
+	lb_co_yield(); /* back to A, not to the thread */
+	n->self_ok &= lb_co_self() == n->b;
+	n->log[n->len++] = 'b';
+}
+
+static void nest_a(void *arg)
+{
+	struct nest *n = arg;
+
+	n->log[n->len++] = 'A';
+	n->b = lb_co_create(nest_b, n);
+	lb_co_enter(n->b);
+	n->self_ok &= lb_co_self() == n->a;
+	n->log[n->len++] = 'a';
+	lb_co_yield();
+	lb_co_enter(n->b); /* B terminates inside A */
+	n->log[n->len++] = '.';
+}
+
+static void test_nested(void)
+{
+	struct nest n = { .self_ok = 1 };
+
+	n.a = lb_co_create(nest_a, &n);
+	lb_co_enter(n.a);
+	n.log[n.len++] = '|';
+	lb_co_enter(n.a);
+	ok(strcmp(n.log, "ABa|b.") == 0 && n.self_ok && !lb_in_coroutine(),
+	   "nested enter: coroutine enters another (%s)", n.log);
+}
+
+/* ---- 6..9: aborts ---- */
+
+static void reenter_self_entry(void *arg)
+{
+	(void)arg;
+	lb_co_enter(lb_co_self());
+}
+
+static void die_reenter_self(void)
+{
+	lb_co_enter(lb_co_create(reenter_self_entry, NULL));
+}
+
+static struct lb_co *outer_co;
+
+static void reenter_outer_entry(void *arg)
+{
+	(void)arg;
+	lb_co_enter(outer_co); /* outer is running: it entered us */
+}
+
+static void outer_entry(void *arg)
+{
+	(void)arg;
+	lb_co_enter(lb_co_create(reenter_outer_entry, NULL));
+}
+
+static void die_reenter_outer(void)
+{
+	outer_co = lb_co_create(outer_entry, NULL);
+	lb_co_enter(outer_co);
+}
+
+static void die_enter_terminated(void)
+{
+	struct lb_co *co = lb_co_create(count_entry, NULL);
+
+	lb_co_enter(co);
+	lb_co_enter(co);
+}
+
+static void die_yield_outside(void)
+{
+	lb_co_yield();
+}
+
+static void test_aborts(void)
+{
+	char buf[1024];
+	int st;
+
+	int r;
+
+	st = death_test(die_reenter_self, buf, sizeof(buf));
+	r = aborted_with(st, buf, "already running");
+	ok(r, "coroutine entering itself aborts: %s",
+	   death_line(buf, "lockbench:"));
+	st = death_test(die_reenter_outer, buf, sizeof(buf));
+	ok(aborted_with(st, buf, "already running"),
+	   "entering the coroutine that entered us aborts");
+	st = death_test(die_enter_terminated, buf, sizeof(buf));
+	r = aborted_with(st, buf, "has terminated");
+	ok(r, "entering a terminated coroutine aborts: %s",
+	   death_line(buf, "lockbench:"));
+	st = death_test(die_yield_outside, buf, sizeof(buf));
+	ok(aborted_with(st, buf, "outside a coroutine"),
+	   "lb_co_yield outside a coroutine aborts");
+}
+
+/* ---- 10, 11: stack size and guard page ---- */
+
+/* Each frame is written by its callee, so it must really exist. */
+static lb_noinline unsigned long recurse(unsigned long depth, unsigned long max,
+					 volatile char *up)
+{
+	volatile char frame[512];
+	unsigned long r;
+
+	frame[0] = (char)depth;
+	frame[1] = 0;
+	if (up)
+		up[1] = 1;
+	if (depth == max)
+		return 1;
+	r = recurse(depth + 1, max, frame);
+	return r + (unsigned long)frame[1];
+}
+
+static unsigned long deep_result;
+
+static void deep_entry(void *arg)
+{
+	/* ~100 KiB of frames when arg is 180 */
+	deep_result = recurse(0, (unsigned long)(uintptr_t)arg, NULL);
+}
+
+static void test_stack_size(void)
+{
+	struct lb_co *co;
+	int bad = lb_co_set_stack_size(4096);
+	int good = lb_co_set_stack_size(256 * 1024 + 1);
+
+	co = lb_co_create(deep_entry, (void *)(uintptr_t)180);
+	ok(bad == -EINVAL && good == 0 &&
+		   lb_co_get_stack_size() == 256 * 1024 + 4096 &&
+		   co->stack_size == lb_co_get_stack_size(),
+	   "stack size: too small rejected, 256 KiB + 1 rounded to pages");
+	lb_co_enter(co);
+	lb_co_set_stack_size(LB_CO_STACK_SIZE_DEFAULT);
+	ok(deep_result == 181, "~100 KiB of frames fit in a 256 KiB stack");
+}
+
+static void overflow_entry(void *arg)
+{
+	(void)arg;
+	deep_result = recurse(0, 100000, NULL); /* 50 MB of frames */
+}
+
+static void die_overflow(void)
+{
+	lb_co_enter(lb_co_create(overflow_entry, NULL));
+}
+
+static void test_guard_page(void)
+{
+	char buf[4096];
+	int st = death_test(die_overflow, buf, sizeof(buf));
+
+	/* SIGSEGV on the guard page; sanitizers report it and exit. */
+	int r = (WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV) ||
+		(WIFEXITED(st) && WEXITSTATUS(st) != 0 &&
+		 (strstr(buf, "stack-overflow") || strstr(buf, "SEGV")));
+
+	death_dump(r, buf);
+	ok(r, "stack overflow hits the guard page (status 0x%x)", st);
+}
+
+/* ---- 12: pools are per thread and freed at thread exit ---- */
+
+static void *pool_thread(void *arg)
+{
+	int i;
+
+	(void)arg;
+	for (i = 0; i < 1000; i++)
+		lb_co_enter(lb_co_create(nop_entry, NULL));
+	return NULL;
+}
+
+static void test_thread_pools(void)
+{
+	struct lb_co_stats before, after;
+	pthread_t th[2];
+	int i;
+
+	lb_co_get_stats(&before);
+	for (i = 0; i < 2; i++)
+		pthread_create(&th[i], NULL, pool_thread, NULL);
+	for (i = 0; i < 2; i++)
+		pthread_join(th[i], NULL);
+	lb_co_get_stats(&after);
+	ok(after.stacks_mapped - before.stacks_mapped == 2 &&
+		   after.stacks_unmapped - before.stacks_unmapped == 2,
+	   "two threads: one stack each, both freed at thread exit");
+}
+
+/* ---- 13: a coroutine never migrates ---- */
+
+static void yield_once_entry(void *arg)
+{
+	(void)arg;
+	lb_co_yield();
+}
+
+static void *enter_foreign(void *arg)
+{
+	lb_co_enter(arg);
+	return NULL;
+}
+
+static void die_foreign_thread(void)
+{
+	struct lb_co *co = lb_co_create(yield_once_entry, NULL);
+	pthread_t th;
+
+	lb_co_enter(co);
+	pthread_create(&th, NULL, enter_foreign, co);
+	pthread_join(th, NULL);
+}
+
+static void test_foreign_thread(void)
+{
+	char buf[1024];
+	int st = death_test(die_foreign_thread, buf, sizeof(buf));
+
+	ok(aborted_with(st, buf, "never migrate"),
+	   "entering from a thread other than the home thread aborts");
+}
+
+/* ---- 14: switch cost (printed, not asserted) ---- */
+
+static void pingpong_entry(void *arg)
+{
+	(void)arg;
+	for (;;)
+		lb_co_yield();
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void test_switch_cost(void)
+{
+	struct lb_co *co = lb_co_create(pingpong_entry, NULL);
+	unsigned long n = SLOW_BUILD ? 100000 : 2000000, i;
+	double ns[7];
+	int r;
+
+	lb_co_enter(co); /* warm up */
+	for (r = 0; r < 7; r++) {
+		uint64_t t0 = now_ns();
+
+		for (i = 0; i < n; i++)
+			lb_co_enter(co); /* two switches */
+		ns[r] = (double)(now_ns() - t0) / (2.0 * (double)n);
+	}
+	qsort(ns, 7, sizeof(ns[0]), cmp_double);
+	printf("# switch: %.1f ns (median of 7 x %lu round trips; min %.1f, max %.1f)\n",
+	       ns[3], n, ns[0], ns[6]);
+	lb_co_delete(co); /* suspended forever: stack dropped */
+	ok(1, "switch cost measured");
+}
+
+/* ---- 15: delete ---- */
+
+static void test_delete(void)
+{
+	struct lb_co_stats a, b;
+	struct lb_co *fresh, *suspended;
+
+	lb_co_pool_flush();
+	lb_co_get_stats(&a);
+	fresh = lb_co_create(count_entry, NULL);
+	suspended = lb_co_create(yield_once_entry, NULL);
+	lb_co_enter(suspended);
+	lb_co_delete(fresh); /* to the pool */
+	lb_co_delete(suspended); /* unmapped */
+	lb_co_get_stats(&b);
+	ok(b.pool_size == 1 && b.stacks_unmapped - a.stacks_unmapped == 1,
+	   "delete: fresh coroutine pooled, suspended one unmapped");
+	lb_co_pool_flush();
+}
+
+int main(void)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	printf("1..%d\n", NTESTS);
+	test_order();
+	test_values();
+	test_pool_reuse();
+	test_pool_bounded();
+	test_nested();
+	test_aborts();
+	test_stack_size();
+	test_guard_page();
+	test_thread_pools();
+	test_foreign_thread();
+	test_switch_cost();
+	test_delete();
+	if (test_no != NTESTS)
+		ok(0, "ran %d tests, planned %d", test_no, NTESTS);
+	return failures ? 1 : 0;
+}
