@@ -18,6 +18,7 @@
 #include "harness/host.h"
 #include "harness/report.h"
 #include "harness/runner.h"
+#include "harness/signals.h"
 #include "harness/topo.h"
 #include "workloads/delay.h"
 
@@ -34,6 +35,9 @@ struct run_opts {
 	uint64_t cs_ns, think_ns, duration_ns, warmup_ns, stall_ns;
 	uint64_t reps, spin;
 	uint64_t coroutines; /* --coroutines K, 0 when not given */
+	uint64_t read_pct; /* --read-pct P, for workloads that use it */
+	struct lb_wl_opts wl_opts; /* --offload-mode, --offload-work */
+	bool methods_given; /* -m was given */
 	const char *output;
 	char default_output[64];
 	bool quiet;
@@ -68,6 +72,16 @@ static int run_usage(FILE *f, int rc)
 	      "                       thread itself unless K is given)\n"
 	      "      --spin N         spins before sleeping, for methods "
 	      "that spin first\n"
+	      "      --read-pct P     percent of operations that read, for "
+	      "reader/writer\n"
+	      "                       workloads (rwmix; 0-100, default: 90)\n"
+	      "      --offload-mode M submit_co | run_in_worker | inline: how "
+	      "the offload\n"
+	      "                       workload hands work to the pool "
+	      "(default: submit_co)\n"
+	      "      --offload-work W busy | sleep: offloaded work spins or "
+	      "sleeps --cs\n"
+	      "                       (default: busy)\n"
 	      "      --stall-timeout DUR  how long workers may take to stop "
 	      "(default: 10s)\n"
 	      "  -o, --output FILE    result file (default: "
@@ -156,7 +170,29 @@ static void number_opt(const char *opt, const char *arg, uint64_t min,
 		lb_usage_error("%s", err);
 }
 
-enum { OPT_CS = 256, OPT_THINK, OPT_WARMUP, OPT_SPIN, OPT_STALL, OPT_CO };
+enum {
+	OPT_CS = 256,
+	OPT_THINK,
+	OPT_WARMUP,
+	OPT_SPIN,
+	OPT_STALL,
+	OPT_CO,
+	OPT_READ_PCT,
+	OPT_OFFLOAD_MODE,
+	OPT_OFFLOAD_WORK,
+};
+
+static unsigned int offload_mode_opt(const char *arg)
+{
+	unsigned int i;
+
+	for (i = 0; i < LB_ARRAY_SIZE(lb_offload_mode_names); i++)
+		if (!strcmp(arg, lb_offload_mode_names[i]))
+			return i;
+	lb_usage_error("invalid --offload-mode value '%s': submit_co, "
+		       "run_in_worker or inline",
+		       arg);
+}
 
 static const struct option run_longopts[] = {
 	{ "methods", required_argument, NULL, 'm' },
@@ -170,6 +206,9 @@ static const struct option run_longopts[] = {
 	{ "reps", required_argument, NULL, 'r' },
 	{ "spin", required_argument, NULL, OPT_SPIN },
 	{ "coroutines", required_argument, NULL, OPT_CO },
+	{ "read-pct", required_argument, NULL, OPT_READ_PCT },
+	{ "offload-mode", required_argument, NULL, OPT_OFFLOAD_MODE },
+	{ "offload-work", required_argument, NULL, OPT_OFFLOAD_WORK },
 	{ "stall-timeout", required_argument, NULL, OPT_STALL },
 	{ "output", required_argument, NULL, 'o' },
 	{ "quiet", no_argument, NULL, 'q' },
@@ -185,6 +224,7 @@ static void parse_run_option(struct run_opts *o, int c, char **argv)
 	case 'm':
 		o->nmethods = 0;
 		parse_methods(o, optarg);
+		o->methods_given = true;
 		break;
 	case 'w':
 		parse_workload(o, optarg);
@@ -228,6 +268,19 @@ static void parse_run_option(struct run_opts *o, int c, char **argv)
 	case OPT_CO:
 		number_opt("--coroutines", optarg, 1, 4096, &o->coroutines);
 		break;
+	case OPT_READ_PCT:
+		number_opt("--read-pct", optarg, 0, 100, &o->read_pct);
+		break;
+	case OPT_OFFLOAD_MODE:
+		o->wl_opts.offload_mode = offload_mode_opt(optarg);
+		break;
+	case OPT_OFFLOAD_WORK:
+		if (strcmp(optarg, "busy") && strcmp(optarg, "sleep"))
+			lb_usage_error("invalid --offload-work value '%s': "
+				       "busy or sleep",
+				       optarg);
+		o->wl_opts.offload_sleep = !strcmp(optarg, "sleep");
+		break;
 	case 'o':
 		o->output = optarg;
 		break;
@@ -236,6 +289,59 @@ static void parse_run_option(struct run_opts *o, int c, char **argv)
 		break;
 	default:
 		lb_bad_option("run", c, argv, run_longopts);
+	}
+}
+
+/*
+ * Every method must have a loop for the workload (rwmix needs a reader/writer
+ * mode).  Without -m, a workload that needs something runs every method that
+ * has it instead of the default list.
+ */
+static void check_workload_methods(struct run_opts *o)
+{
+	const struct lb_workload *wl = o->workload;
+	char have[512] = "";
+	size_t used = 0;
+	unsigned int i, m;
+
+	if (!o->methods_given && wl->needs)
+		o->nmethods = 0;
+	for (i = 0; i < lb_nlocks; i++) {
+		if ((lb_locks[i]->flags & LB_TEST_ONLY) || !wl->loop_for(i))
+			continue;
+		used += snprintf(have + used,
+				 used < sizeof(have) ? sizeof(have) - used : 0,
+				 "%s%s", used ? ", " : "", lb_locks[i]->name);
+		if (!o->methods_given && wl->needs &&
+		    o->nmethods < LB_ARRAY_SIZE(o->methods))
+			o->methods[o->nmethods++] = lb_locks[i];
+	}
+	for (m = 0; m < o->nmethods; m++) {
+		for (i = 0; lb_locks[i] != o->methods[m]; i++)
+			;
+		if (wl->loop_for(i))
+			continue;
+		lb_usage_error("method '%s' has no %s (%s needs one of: %s)",
+			       o->methods[m]->name,
+			       wl->needs ? wl->needs : "loop for it", wl->name,
+			       have);
+	}
+}
+
+/* `none` excludes nothing: it may only run where nothing needs excluding. */
+static void check_no_exclusion(const struct run_opts *o)
+{
+	unsigned int m;
+
+	for (m = 0; m < o->nmethods; m++) {
+		if (!(o->methods[m]->flags & LB_NO_EXCLUSION))
+			continue;
+		if (o->threads[o->nthreads - 1] > 1 || o->coroutines > 1)
+			lb_usage_error(
+				"method '%s' has no mutual exclusion and runs "
+				"at 1 thread only (it measures the harness's "
+				"own cost); run it separately with -t 1",
+				o->methods[m]->name);
 	}
 }
 
@@ -263,6 +369,7 @@ static void parse_run(struct run_opts *o, int argc, char **argv)
 		.warmup_ns = 100000000ull,
 		.stall_ns = 10000000000ull,
 		.reps = 5,
+		.read_pct = 90,
 		.pin_arg = "compact",
 		.workload = &lb_workload_counter,
 	};
@@ -279,6 +386,7 @@ static void parse_run(struct run_opts *o, int argc, char **argv)
 		lb_usage_error("run: unexpected argument '%s' (options start "
 			       "with -, see 'lockbench run --help')",
 			       argv[optind]);
+	check_workload_methods(o);
 	strftime(o->default_output, sizeof(o->default_output),
 		 "lockbench-%Y%m%d-%H%M%S.json", localtime(&now));
 	if (!o->output)
@@ -348,6 +456,8 @@ static struct lb_run_record *records_for(struct run_state *st,
 			.warmup_ns = o->warmup_ns,
 			.cs_iters = lb_delay_iters(o->cs_ns, ns_iter),
 			.think_iters = lb_delay_iters(o->think_ns, ns_iter),
+			.read_pct = (unsigned int)o->read_pct,
+			.wl_opts = o->wl_opts,
 			.coroutines =
 				o->coroutines ? (unsigned int)o->coroutines :
 				(o->methods[m]->flags & LB_NEEDS_COROUTINE) ?
@@ -355,9 +465,19 @@ static struct lb_run_record *records_for(struct run_state *st,
 						0,
 			.reps_wanted = (unsigned int)o->reps,
 		};
+		r->wl_opts.cs_ns = o->cs_ns; /* sleeping offload work */
 		r->reps = lb_xzalloc(o->reps * sizeof(*r->reps));
 	}
 	return recs;
+}
+
+static unsigned int count_reps(const struct run_state *st)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < st->report.nruns; i++)
+		n += st->report.runs[i].nreps;
+	return n;
 }
 
 static void run_one(struct run_state *st, struct lb_run_record *rec)
@@ -373,6 +493,8 @@ static void run_one(struct run_state *st, struct lb_run_record *rec)
 		.placement = rec->placement,
 		.cs_iters = rec->cs_iters,
 		.think_iters = rec->think_iters,
+		.read_pct = rec->read_pct,
+		.wl_opts = rec->wl_opts,
 		.duration_ns = rec->duration_ns,
 		.warmup_ns = rec->warmup_ns,
 		.stall_timeout_ns = o->stall_ns,
@@ -385,6 +507,18 @@ static void run_one(struct run_state *st, struct lb_run_record *rec)
 		if (lb_locks[i] == rec->ops)
 			cfg.lock_index = i;
 	rc = lb_run_rep(&cfg, res);
+	if (rc == LB_REP_INTERRUPTED) {
+		int sig = lb_interrupted();
+
+		lb_rep_result_free(res);
+		memset(res, 0, sizeof(*res));
+		checkpoint(st);
+		fprintf(stderr,
+			"\nlockbench: interrupted; the %u finished "
+			"repetitions are in %s\n",
+			count_reps(st), o->output);
+		exit(128 + sig);
+	}
 	rec->nreps++;
 	if (rc == LB_REP_SETUP) {
 		rec->setup_failed = true;
@@ -422,8 +556,10 @@ static void run_thread_count(struct run_state *st, unsigned int t_index,
 	}
 	if (isatty(STDERR_FILENO))
 		fprintf(stderr, "\r\033[K");
-	for (m = 0; !o->quiet && m < o->nmethods; m++)
+	for (m = 0; !o->quiet && m < o->nmethods; m++) {
 		lb_table_row(stdout, &recs[m]);
+		lb_table_extra(stdout, &recs[m]);
+	}
 	fflush(stdout);
 }
 
@@ -437,13 +573,13 @@ static void print_header(struct run_state *st, double ns_iter)
 	lb_host_line(host, sizeof(host));
 	printf("lockbench %s on %s\n", PACKAGE_VERSION, host);
 	printf("workload %s, cs %s, think %s, %u x %s (warm-up %s), pin %s, "
-	       "delay %.3f ns/iter\n",
+	       "cycle counter %.3f GHz\n",
 	       o->workload->name, lb_format_duration(o->cs_ns, cs, sizeof(cs)),
 	       lb_format_duration(o->think_ns, think, sizeof(think)),
 	       (unsigned int)o->reps,
 	       lb_format_duration(o->duration_ns, dur, sizeof(dur)),
 	       lb_format_duration(o->warmup_ns, warm, sizeof(warm)), o->pin_arg,
-	       ns_iter);
+	       1.0 / ns_iter);
 	printf("figures are medians over repetitions; ±95%% is the "
 	       "half-width of the\nconfidence interval of the mean; "
 	       "other-cpu is CPU time used by other\nprocesses during a "
@@ -467,6 +603,7 @@ int lb_cmd_run(int argc, char **argv)
 	double ns_iter;
 
 	parse_run(&o, argc, argv);
+	lb_signals_install();
 	if (lb_topo_load(&st.topo, NULL, err, sizeof(err)))
 		lb_usage_error("%s", err);
 	if (lb_topo_restrict_to_affinity(st.topo, st.affinity,
@@ -475,6 +612,7 @@ int lb_cmd_run(int argc, char **argv)
 		printf("CPU affinity mask: using PUs %s only\n", st.affinity);
 	if (!o.threads)
 		default_threads(&o, st.topo);
+	check_no_exclusion(&o);
 	for (t = 0; t < o.nthreads; t++) {
 		struct lb_placement *plan =
 			lb_xzalloc(o.threads[t] * sizeof(*plan));

@@ -25,6 +25,9 @@ static const char usage[] =
 	"  list      sync methods, workloads and pinning policies\n"
 	"  topo      the machine as hwloc sees it, and thread placement plans\n"
 	"  run       measure methods at thread counts, write a result file\n"
+	"  plot      charts and an index page from result files (gnuplot)\n"
+	"  compare   regression check of one result file against another\n"
+	"  ab        run two builds interleaved and compare them\n"
 	"  help CMD  options of a command (or: lockbench CMD --help)\n"
 	"\n"
 	"  lockbench run -m pthread,mcs-futex -t 1-4 --cs 100ns -o r.json\n"
@@ -227,6 +230,10 @@ static const struct {
 	{ "list", lb_cmd_list },
 	{ "topo", lb_cmd_topo },
 	{ "run", lb_cmd_run },
+	/* charts and regression checks */
+	{ "plot", lb_cmd_plot },
+	{ "compare", lb_cmd_compare },
+	{ "ab", lb_cmd_ab },
 };
 
 static int help(int argc, char **argv)

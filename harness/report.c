@@ -13,6 +13,8 @@
 #include "harness/gitversion.h"
 #include "harness/options.h"
 #include "harness/report.h"
+#include "harness/signals.h"
+#include "harness/slowdown.h"
 #include "harness/stats.h"
 
 /* jansson refuses NaN and Inf: undefined figures become null. */
@@ -89,6 +91,29 @@ static void record_summary(const struct lb_run_record *rec, const char *name,
 	free(x);
 }
 
+/* Figures only some workloads have (acquire, offload): added when present. */
+static json_t *rep_extra_json(json_t *j, const struct lb_rep_result *r)
+{
+	const struct lb_wl_figures *f = &r->fig;
+
+	if (j && f->lat_n)
+		json_object_set_new(j, "latency_ns",
+				    json_pack("{s:I, s:I, s:I, s:I, s:I}", "n",
+					      (json_int_t)f->lat_n, "p50",
+					      (json_int_t)f->lat_p50, "p90",
+					      (json_int_t)f->lat_p90, "p99",
+					      (json_int_t)f->lat_p99, "max",
+					      (json_int_t)f->lat_max));
+	if (j && f->has_loop)
+		json_object_set_new(
+			j, "loop_progress",
+			json_pack("{s:I, s:o, s:I}", "iterations",
+				  (json_int_t)f->loop_iters, "per_sec",
+				  real_or_null(f->loop_per_sec), "kicks",
+				  (json_int_t)f->loop_kicks));
+	return j;
+}
+
 static json_t *rep_json(const struct lb_rep_result *r)
 {
 	json_t *ops = json_array();
@@ -97,26 +122,31 @@ static json_t *rep_json(const struct lb_rep_result *r)
 	for (i = 0; i < r->nthreads; i++)
 		json_array_append_new(
 			ops, json_integer((json_int_t)r->thread_ops[i]));
-	return json_pack(
-		"{s:b, s:s*, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, "
-		"s:I, s:I, s:I, s:I, s:I, s:{s:o, s:i, s:o, s:o, s:o}}",
-		"ok", r->ok, "failure", r->failure[0] ? r->failure : NULL,
-		"elapsed_ns", (json_int_t)r->elapsed_ns, "ops",
-		(json_int_t)r->ops, "thread_ops", ops, "ops_per_sec",
-		real_or_null(r->ops_per_sec), "jain", real_or_null(r->jain),
-		"min_share", real_or_null(r->min_share), "max_share",
-		real_or_null(r->max_share), "cpu_user_s",
-		real_or_null(r->cpu_user_s), "cpu_sys_s",
-		real_or_null(r->cpu_sys_s), "vcsw", (json_int_t)r->vcsw,
-		"ivcsw", (json_int_t)r->ivcsw, "futex_waits",
-		(json_int_t)r->futex_waits, "futex_wakes",
-		(json_int_t)r->futex_wakes, "counter", (json_int_t)r->counter,
-		"atomic_counter", (json_int_t)r->acounter, "machine",
-		"load1_before", real_or_null(r->machine.load1_before),
-		"running_before", (int)r->machine.running_before, "other_cpu_s",
-		real_or_null(r->machine.other_cpu_s), "steal_s",
-		real_or_null(r->machine.steal_s), "machine_busy",
-		real_or_null(r->machine.machine_busy));
+	return rep_extra_json(
+		json_pack(
+			"{s:b, s:s*, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, "
+			"s:I, s:I, s:I, s:I, s:I, s:{s:o, s:i, s:o, s:o, s:o}}",
+			"ok", r->ok, "failure",
+			r->failure[0] ? r->failure : NULL, "elapsed_ns",
+			(json_int_t)r->elapsed_ns, "ops", (json_int_t)r->ops,
+			"thread_ops", ops, "ops_per_sec",
+			real_or_null(r->ops_per_sec), "jain",
+			real_or_null(r->jain), "min_share",
+			real_or_null(r->min_share), "max_share",
+			real_or_null(r->max_share), "cpu_user_s",
+			real_or_null(r->cpu_user_s), "cpu_sys_s",
+			real_or_null(r->cpu_sys_s), "vcsw", (json_int_t)r->vcsw,
+			"ivcsw", (json_int_t)r->ivcsw, "futex_waits",
+			(json_int_t)r->futex_waits, "futex_wakes",
+			(json_int_t)r->futex_wakes, "counter",
+			(json_int_t)r->counter, "atomic_counter",
+			(json_int_t)r->acounter, "machine", "load1_before",
+			real_or_null(r->machine.load1_before), "running_before",
+			(int)r->machine.running_before, "other_cpu_s",
+			real_or_null(r->machine.other_cpu_s), "steal_s",
+			real_or_null(r->machine.steal_s), "machine_busy",
+			real_or_null(r->machine.machine_busy)),
+		r);
 }
 
 static json_t *placement_json(const struct lb_run_record *rec)
@@ -138,7 +168,7 @@ static json_t *placement_json(const struct lb_run_record *rec)
 
 static json_t *config_json(const struct lb_run_record *rec, const char *pin)
 {
-	return json_pack(
+	json_t *c = json_pack(
 		"{s:s, s:s, s:i, s:s, s:o, s:b, s:I, s:I, s:I, s:I, s:I, s:I, "
 		"s:i, s:i}",
 		"method", rec->ops->name, "workload", rec->workload->name,
@@ -147,10 +177,31 @@ static json_t *config_json(const struct lb_run_record *rec, const char *pin)
 		"cs_ns", (json_int_t)rec->cs_ns, "think_ns",
 		(json_int_t)rec->think_ns, "duration_ns",
 		(json_int_t)rec->duration_ns, "warmup_ns",
-		(json_int_t)rec->warmup_ns, "cs_iters",
-		(json_int_t)rec->cs_iters, "think_iters",
+		(json_int_t)rec->warmup_ns, "cs_cycles",
+		(json_int_t)rec->cs_iters, "think_cycles",
 		(json_int_t)rec->think_iters, "coroutines",
 		(int)rec->coroutines, "reps", (int)rec->reps_wanted);
+	double slowdown = lb_test_slowdown_pct(rec->ops->name);
+
+	if (c && rec->workload->uses_offload_opts) {
+		json_object_set_new(
+			c, "offload_mode",
+			json_string(
+				lb_offload_mode_names[rec->wl_opts
+							      .offload_mode]));
+		json_object_set_new(c, "offload_work",
+				    json_string(rec->wl_opts.offload_sleep ?
+							"sleep" :
+							"busy"));
+	}
+	if (c && rec->workload->uses_read_pct)
+		json_object_set_new(c, "read_pct",
+				    json_integer((json_int_t)rec->read_pct));
+	/* Test-only knob: mark the run so it is never taken for a real one. */
+	if (c && slowdown > 0)
+		json_object_set_new(c, "test_slowdown_pct",
+				    json_real(slowdown));
+	return c;
 }
 
 static json_t *run_json(const struct lb_run_record *rec, const char *pin)
@@ -203,8 +254,8 @@ json_t *lb_report_json(const struct lb_report *r)
 			 "version", PACKAGE_VERSION, "git_commit",
 			 LB_GIT_COMMIT, "created", r->created, "command_line",
 			 argv_json(r->argc, r->argv), "host", r->host,
-			 "topology", r->topology, "calibration",
-			 "delay_ns_per_iter", r->ns_per_iter, "runs", runs);
+			 "topology", r->topology, "calibration", "ns_per_cycle",
+			 r->ns_per_iter, "runs", runs);
 }
 
 static int dir_of(const char *path, char *dir, size_t len)
@@ -269,6 +320,7 @@ int lb_write_json_atomic(const char *path, json_t *j, char *err, size_t errlen)
 	dir_of(path, dir, sizeof(dir));
 	snprintf(tmp, sizeof(tmp), "%s/.lockbench-XXXXXX", dir);
 	fd = mkstemp(tmp);
+	lb_signals_set_tmp(fd >= 0 ? tmp : NULL);
 	if (fd < 0 || fchmod(fd, 0644) || !(f = fdopen(fd, "w"))) {
 		snprintf(err, errlen, "cannot write '%s': %s", path,
 			 strerror(errno));
@@ -281,12 +333,14 @@ int lb_write_json_atomic(const char *path, json_t *j, char *err, size_t errlen)
 	if (dump_to(f, j) | fclose(f) || rename(tmp, path)) {
 		saved = errno;
 		unlink(tmp);
+		lb_signals_set_tmp(NULL);
 		snprintf(err, errlen,
 			 "cannot write '%s': %s (the previous file, if any, "
 			 "is intact)",
 			 path, strerror(saved));
 		return -1;
 	}
+	lb_signals_set_tmp(NULL);
 	/* Make the rename itself durable. */
 	dfd = open(dir, O_RDONLY | O_DIRECTORY);
 	if (dfd >= 0) {
@@ -358,4 +412,60 @@ void lb_table_row(FILE *f, const struct lb_run_record *rec)
 			0.0,
 		isfinite(thr.cv) ? thr.cv * 100 : 0.0, nsop.median, jain.median,
 		mins.median, maxs.median, cpu.median, csw.median, state);
+}
+
+/* Median over the repetitions of one extra figure. */
+static double extra_median(const struct lb_run_record *rec,
+			   double (*get)(const struct lb_rep_result *r))
+{
+	double *x = lb_xzalloc((rec->nreps + 1) * sizeof(*x));
+	struct lb_summary sm;
+	unsigned int i;
+
+	for (i = 0; i < rec->nreps; i++)
+		x[i] = get(&rec->reps[i]);
+	lb_summarize(x, rec->nreps, &sm);
+	free(x);
+	return sm.median;
+}
+
+static double fig_p50(const struct lb_rep_result *r)
+{
+	return (double)r->fig.lat_p50;
+}
+
+static double fig_p99(const struct lb_rep_result *r)
+{
+	return (double)r->fig.lat_p99;
+}
+
+static double fig_max(const struct lb_rep_result *r)
+{
+	return (double)r->fig.lat_max;
+}
+
+static double fig_loop(const struct lb_rep_result *r)
+{
+	return r->fig.loop_per_sec;
+}
+
+void lb_table_extra(FILE *f, const struct lb_run_record *rec)
+{
+	char p50[32], p99[32], max[32], loop[32];
+
+	if (strcmp(lb_record_status(rec), "ok") || !rec->nreps)
+		return;
+	if (rec->reps[0].fig.lat_n)
+		fprintf(f, "%-17s %4s latency p50 %s, p99 %s, max %s", "", "",
+			lb_format_duration((uint64_t)extra_median(rec, fig_p50),
+					   p50, sizeof(p50)),
+			lb_format_duration((uint64_t)extra_median(rec, fig_p99),
+					   p99, sizeof(p99)),
+			lb_format_duration((uint64_t)extra_median(rec, fig_max),
+					   max, sizeof(max)));
+	if (rec->reps[0].fig.has_loop)
+		fprintf(f, "; event loop %s iterations/s",
+			si(extra_median(rec, fig_loop), loop, sizeof(loop)));
+	if (rec->reps[0].fig.lat_n || rec->reps[0].fig.has_loop)
+		fputc('\n', f);
 }

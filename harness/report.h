@@ -24,6 +24,8 @@ struct lb_run_record {
 	bool oversubscribed;
 	uint64_t cs_ns, think_ns, duration_ns, warmup_ns;
 	uint64_t cs_iters, think_iters;
+	unsigned int read_pct; /* --read-pct, for workloads that use it */
+	struct lb_wl_opts wl_opts; /* offload's options (cs_ns filled) */
 	unsigned int coroutines;
 	unsigned int reps_wanted;
 	struct lb_rep_result *reps; /* reps_wanted slots, nreps filled */
@@ -57,5 +59,7 @@ int lb_check_output_path(const char *path, char *err, size_t errlen);
 
 void lb_table_header(FILE *f);
 void lb_table_row(FILE *f, const struct lb_run_record *rec);
+/* A second line with the workload's extra figures, if it has any. */
+void lb_table_extra(FILE *f, const struct lb_run_record *rec);
 
 #endif /* LB_HARNESS_REPORT_H */

@@ -6,12 +6,15 @@
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "harness/options.h"
 #include "harness/runner.h"
+#include "harness/signals.h"
+#include "harness/slowdown.h"
 #include "harness/stats.h"
 #include "runtime/atomics.h"
 #include "runtime/clock.h"
@@ -103,11 +106,20 @@ static int start_workers(struct rep_ctx *ctx, struct worker_slot *slots,
 			 unsigned int n, char *err, size_t errlen)
 {
 	pthread_attr_t attr;
+	sigset_t block, saved;
 	unsigned int i;
 	int rc = 0;
 
 	lb_check_pthread(pthread_attr_init(&attr));
 	lb_check_pthread(pthread_attr_setstacksize(&attr, WORKER_STACK));
+	/*
+	 * Workers inherit a mask that blocks SIGINT and SIGTERM, so that the
+	 * runner's thread takes them and its sleep is cut short.
+	 */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &block, &saved);
 	for (i = 0; i < n; i++) {
 		int e = pthread_create(&slots[i].thread, &attr, worker_main,
 				       &slots[i]);
@@ -122,6 +134,7 @@ static int start_workers(struct rep_ctx *ctx, struct worker_slot *slots,
 		slots[i].started = true;
 	}
 	pthread_attr_destroy(&attr);
+	pthread_sigmask(SIG_SETMASK, &saved, NULL);
 	/* Wait for every started worker to be pinned and at the gate. */
 	while (lb_load_acquire(&ctx->ready) < i)
 		lb_sleep_ns(100000);
@@ -191,7 +204,9 @@ static void collect(const struct lb_rep_cfg *cfg, struct rep_ctx *ctx,
 	res->max_share = res->ops ? (double)hi * n / (double)res->ops : NAN;
 	res->counter = ctx->run->counter;
 	res->acounter = ctx->run->acounter;
-	res->ok = res->counter == res->acounter && res->ops > 0;
+	res->torn_reads = ctx->run->torn_reads;
+	res->ok = res->counter == res->acounter && !res->torn_reads &&
+		  res->ops > 0;
 	if (res->counter != res->acounter)
 		snprintf(res->failure, sizeof(res->failure),
 			 "mutual exclusion broken: protected counter %llu, "
@@ -199,6 +214,11 @@ static void collect(const struct lb_rep_cfg *cfg, struct rep_ctx *ctx,
 			 (unsigned long long)res->counter,
 			 (unsigned long long)res->acounter,
 			 (long long)(res->acounter - res->counter));
+	else if (res->torn_reads)
+		snprintf(res->failure, sizeof(res->failure),
+			 "reader/writer exclusion broken: %llu reads saw a "
+			 "writer inside (counter != copy)",
+			 (unsigned long long)res->torn_reads);
 	else if (!res->ops)
 		snprintf(res->failure, sizeof(res->failure),
 			 "no operation completed in the measured window");
@@ -211,12 +231,14 @@ static uint64_t drive_phases(const struct lb_rep_cfg *cfg, struct lb_run *run,
 	struct lb_machine_sample m0, m1;
 	uint64_t t0, t1;
 
-	if (cfg->warmup_ns)
-		lb_sleep_ns(cfg->warmup_ns);
+	if (cfg->warmup_ns && !lb_sleep_interruptible(cfg->warmup_ns)) {
+		lb_store_release(&run->phase, LB_PHASE_STOP);
+		return 0;
+	}
 	lb_machine_sample(&m0);
 	t0 = lb_now_ns();
 	lb_store_release(&run->phase, LB_PHASE_MEASURE);
-	lb_sleep_ns(cfg->duration_ns);
+	lb_sleep_interruptible(cfg->duration_ns);
 	lb_store_release(&run->phase, LB_PHASE_STOP);
 	t1 = lb_now_ns();
 	lb_machine_sample(&m1);
@@ -234,6 +256,9 @@ static struct lb_run *run_new(const struct lb_rep_cfg *cfg)
 	run->lock = lb_xaligned_zalloc(LB_PAD_SIZE, cfg->ops->lock_size);
 	run->cs_iters = cfg->cs_iters;
 	run->think_iters = cfg->think_iters;
+	run->read_pct = cfg->read_pct;
+	run->nworkers = lb_rep_workers(cfg);
+	run->wl_opts = cfg->wl_opts;
 	return run;
 }
 
@@ -299,14 +324,24 @@ int lb_run_rep(const struct lb_rep_cfg *cfg, struct lb_rep_result *res)
 	struct worker_slot *slots;
 	struct lb_worker *workers;
 	unsigned int stuck;
+	uint64_t extra_cs_iters;
 	int e, rc = LB_REP_RAN;
 
 	memset(res, 0, sizeof(*res));
+	extra_cs_iters = lb_test_slowdown_iters(cfg); /* 0 except in tests */
 	ctx.run = run_new(cfg);
+	ctx.run->cs_iters += extra_cs_iters;
 	e = cfg->ops->init(ctx.run->lock, &cfg->lock_cfg);
 	if (e) {
 		snprintf(res->failure, sizeof(res->failure),
 			 "%s: init failed: %s", cfg->ops->name, strerror(-e));
+		run_free(ctx.run);
+		return LB_REP_SETUP;
+	}
+	/* The workload's own state (threads, pools) around the workers. */
+	if (cfg->workload->setup &&
+	    cfg->workload->setup(ctx.run, res->failure, sizeof(res->failure))) {
+		cfg->ops->destroy(ctx.run->lock);
 		run_free(ctx.run);
 		return LB_REP_SETUP;
 	}
@@ -315,6 +350,8 @@ int lb_run_rep(const struct lb_rep_cfg *cfg, struct lb_rep_result *res)
 	if (start_workers(&ctx, slots, cfg->nthreads, res->failure,
 			  sizeof(res->failure))) {
 		join_workers(slots, cfg->nthreads, UINT64_MAX / 4, &stuck);
+		if (cfg->workload->teardown)
+			cfg->workload->teardown(ctx.run, &res->fig);
 		rc = LB_REP_SETUP;
 		goto out;
 	}
@@ -331,6 +368,16 @@ int lb_run_rep(const struct lb_rep_cfg *cfg, struct lb_rep_result *res)
 					    sizeof(d)));
 		/* Threads still own the lock and nodes: leak them. */
 		return LB_REP_STALLED;
+	}
+	/* Before the lock is destroyed and the event contexts freed. */
+	if (cfg->workload->teardown)
+		cfg->workload->teardown(ctx.run, &res->fig);
+	if (lb_interrupted()) {
+		/* Abandoned: its figures are not kept. */
+		snprintf(res->failure, sizeof(res->failure),
+			 "interrupted by signal %d", lb_interrupted());
+		rc = LB_REP_INTERRUPTED;
+		goto out;
 	}
 	collect(cfg, &ctx, workers, res);
 	cfg->ops->destroy(ctx.run->lock);

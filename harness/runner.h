@@ -24,6 +24,8 @@ struct lb_rep_cfg {
 	const struct lb_topo *topo;
 	const struct lb_placement *placement; /* nthreads entries */
 	uint64_t cs_iters, think_iters;
+	unsigned int read_pct; /* rwmix: percent of reads */
+	struct lb_wl_opts wl_opts; /* offload's options */
 	uint64_t duration_ns, warmup_ns;
 	uint64_t stall_timeout_ns; /* after STOP, how long workers may take */
 	struct lb_lock_cfg lock_cfg;
@@ -42,13 +44,16 @@ struct lb_rep_result {
 	uint64_t vcsw, ivcsw; /* context switches, in the window */
 	uint64_t futex_waits, futex_wakes;
 	uint64_t counter, acounter; /* whole run, warm-up included */
+	uint64_t torn_reads; /* rwmix: reads that saw a writer inside */
 	struct lb_machine_state machine;
+	struct lb_wl_figures fig; /* the workload's extra figures, if any */
 };
 
 enum lb_rep_status {
 	LB_REP_RAN = 0, /* figures valid if res->ok, else check failed */
 	LB_REP_SETUP = -1, /* could not start (threads, pinning, init) */
 	LB_REP_STALLED = -2, /* workers stuck: the process must exit */
+	LB_REP_INTERRUPTED = -3, /* SIGINT/SIGTERM: abandoned, not kept */
 };
 
 int lb_run_rep(const struct lb_rep_cfg *cfg, struct lb_rep_result *res);

@@ -30,6 +30,7 @@ enum {
 	LB_DELEGATES = 1u << 5, /* runs the critical section via execute() */
 	LB_SPINS = 1u << 6, /* waiters busy-wait (never yield the CPU) */
 	LB_TEST_ONLY = 1u << 7, /* hidden from `list`, for tests */
+	LB_NO_EXCLUSION = 1u << 8, /* `none`: excludes nothing, 1 thread */
 };
 
 /* Knobs a method may honour; zero means "the method's default". */
@@ -50,13 +51,31 @@ struct lb_lock_ops {
 	void (*unlock)(void *lock, void *node);
 	bool (*trylock)(void *lock, void *node); /* optional */
 	/*
+	 * LB_RW methods only (NULL otherwise): take and release the lock as
+	 * one of possibly many readers.  lock/unlock above are the writer's.
+	 * Fill both with LB_RW_OPS(id) in the method's <id>_DESC.
+	 */
+	void (*rdlock)(void *lock, void *node);
+	void (*rdunlock)(void *lock, void *node);
+	/*
 	 * Tests only: how many lockers are queued behind the holder whose
 	 * node is @holder_node (their order is fixed from then on).  Lets the
 	 * FIFO test enqueue waiters one at a time without sleeping.  Required
 	 * for LB_FAIR methods.
 	 */
 	unsigned int (*queued)(void *lock, void *holder_node);
+	/*
+	 * LB_DELEGATES methods only (NULL otherwise): run @cs(@arg) under the
+	 * method's exclusion, possibly on another thread, and return once it
+	 * has returned (what @cs wrote is then visible to the caller).  The
+	 * counter workload runs its whole critical section through it.
+	 */
+	void (*execute)(void *lock, void *node, void (*cs)(void *arg),
+			void *arg);
 };
+
+/* For an LB_RW method's <id>_DESC: its static inline reader operations. */
+#define LB_RW_OPS(id) .rdlock = id##_rdlock, .rdunlock = id##_rdunlock
 
 /* The registry (locks/registry.c). */
 extern const struct lb_lock_ops *const lb_locks[];

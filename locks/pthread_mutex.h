@@ -14,6 +14,9 @@
  *              `pthread-adaptive` is PTHREAD_MUTEX_ADAPTIVE_NP, which spins
  *              a bounded, self-tuning number of times (glibc tunable
  *              glibc.pthread.mutex_spin_count, default 100) before sleeping.
+ *              `pthread-recursive` is PTHREAD_MUTEX_RECURSIVE (an owner and
+ *              a count on top of the normal mutex), what QEMU replaced
+ *              RFifoLock with (QemuRecMutex, 3fe7122337).
  *   source:    glibc nptl/pthread_mutex_lock.c.
  */
 #ifndef LB_LOCKS_PTHREAD_MUTEX_H
@@ -51,6 +54,12 @@ static inline int pmutex_adaptive_init(void *lock,
 	return pmutex_init_type(lock, PTHREAD_MUTEX_ADAPTIVE_NP);
 }
 
+static inline int pmutex_recursive_init(void *lock,
+					const struct lb_lock_cfg *cfg)
+{
+	return pmutex_init_type(lock, PTHREAD_MUTEX_RECURSIVE);
+}
+
 static inline void pmutex_destroy(void *lock)
 {
 	struct pmutex *m = lock;
@@ -83,6 +92,10 @@ static inline bool pmutex_trylock(void *lock, void *node)
 #define pmutex_adaptive_lock pmutex_lock
 #define pmutex_adaptive_unlock pmutex_unlock
 #define pmutex_adaptive_trylock pmutex_trylock
+#define pmutex_recursive_destroy pmutex_destroy
+#define pmutex_recursive_lock pmutex_lock
+#define pmutex_recursive_unlock pmutex_unlock
+#define pmutex_recursive_trylock pmutex_trylock
 
 #define pmutex_DESC                                                      \
 	.name = "pthread",                                               \
@@ -96,6 +109,13 @@ static inline bool pmutex_trylock(void *lock, void *node)
 	.summary = "glibc PTHREAD_MUTEX_ADAPTIVE_NP: spin, then sleep", \
 	.source = "glibc nptl", .flags = LB_SLEEPS,                     \
 	.lock_size = sizeof(struct pmutex), .node_size = 0,             \
+	.trylock = pmutex_trylock
+
+#define pmutex_recursive_DESC                                             \
+	.name = "pthread-recursive",                                      \
+	.summary = "glibc PTHREAD_MUTEX_RECURSIVE (QEMU's QemuRecMutex)", \
+	.source = "glibc nptl", .flags = LB_SLEEPS | LB_RECURSIVE,        \
+	.lock_size = sizeof(struct pmutex), .node_size = 0,               \
 	.trylock = pmutex_trylock
 
 #endif /* LB_LOCKS_PTHREAD_MUTEX_H */

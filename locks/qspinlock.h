@@ -55,25 +55,26 @@
  *              threads than CPUs a preempted queue member stalls the queue
  *              behind it (the kernel only runs this with preemption off;
  *              its paravirt variant exists for exactly this problem).
- *   ordering:  acquire: the fast-path cmpxchg, the pending RMW when it finds
- *              the lock free, the pending waiter's load of the locked byte,
- *              the queue head's load of the word: each reads the 0 written
- *              by the previous owner's release store (4) and so acquires
- *              its critical section.  The queue head's claim (cmpxchg or
- *              byte store) and the pending waiter's 16-bit store are
- *              relaxed: ownership was already acquired by that load, and
- *              nobody else can set the locked byte meanwhile.  Queue: our
- *              node initialisation (->locked = 0, ->next = NULL) and its
- *              table entry are published by the release half of the tail
- *              exchange and of the store to prev->next; the acquire half of
- *              the exchange makes prev's initialisation visible before we
- *              write prev->next; the predecessor's acquire load of ->next
- *              makes our initialisation visible before it writes our
- *              ->locked; that MCS hand-off is a release store paired with
- *              our acquire spin.  (The kernel uses a relaxed exchange plus
- *              smp_wmb() and an address dependency; C11 and
- *              ThreadSanitizer need the acquire/release spelled out, free on
- *              x86.)
+ *   ordering:  acquire: the fast-path cmpxchg, the pending RMW and the
+ *              load that completes it (when they find the lock free), the
+ *              pending waiter's load of the locked byte, the queue head's
+ *              load of the word: each reads the 0 written by the previous
+ *              owner's release store (4) and so acquires its critical
+ *              section.  The queue head's claim (cmpxchg or byte store) and
+ *              the pending waiter's 16-bit store are relaxed: ownership was
+ *              already acquired by that load, and nobody else can set the
+ *              locked byte meanwhile.  Queue: our node initialisation
+ *              (->locked = 0, ->next = NULL) and its table entry are
+ *              published by the release half of the tail exchange and of
+ *              the store to prev->next; the acquire half of the exchange
+ *              makes prev's initialisation visible before we write
+ *              prev->next; the predecessor's acquire load of ->next makes
+ *              our initialisation visible before it writes our ->locked;
+ *              that MCS hand-off is a release store paired with our acquire
+ *              spin.  (The kernel uses a relaxed exchange plus smp_wmb()
+ *              and an address dependency, and relies on x86-TSO for the
+ *              load after LOCK BTS; C11 and ThreadSanitizer need the
+ *              acquire/release spelled out, free on x86.)
  *   atomics:   like the kernel, mixed-size atomics on one word: byte,
  *              16-bit and 32-bit accesses to overlapping bytes.  x86-64 and
  *              arm64 keep them coherent; the C11 model does not describe
@@ -225,7 +226,10 @@ static inline bool qspin_trylock_word(struct qspinlock *l)
  * Set the pending bit and return the word as it was, the kernel's x86 way:
  * the old pending bit comes from the RMW (compiles to LOCK BTS), the other
  * bits from a load just after.  Only the pending bit has to be atomic with
- * the set; the rest only steers us (see qspinlock_lock_slow()).
+ * the set; the rest only steers us (see qspinlock_lock_slow()).  That load
+ * must be an acquire (a plain MOV on x86, where the kernel's atomic_read()
+ * is one by TSO): if it is the one that sees the locked byte 0, we take the
+ * lock without waiting, and it alone pairs with the owner's release store.
  */
 static inline uint32_t qspin_fetch_set_pending_acquire(struct qspinlock *l)
 {
@@ -233,7 +237,7 @@ static inline uint32_t qspin_fetch_set_pending_acquire(struct qspinlock *l)
 					 __ATOMIC_ACQUIRE) &
 		       QSPIN_PENDING_VAL;
 
-	return val | (lb_load_relaxed(&l->val) & ~QSPIN_PENDING_MASK);
+	return val | (lb_load_acquire(&l->val) & ~QSPIN_PENDING_MASK);
 }
 
 static lb_noinline lb_unused void

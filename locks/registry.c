@@ -18,6 +18,16 @@
 	};
 LB_FOR_EACH_LOCK(LB_DEFINE_OPS)
 
+/*
+ * Reader/writer methods fill .rdlock/.rdunlock through LB_RW_OPS(id) in
+ * their DESC.  Every one listed in LB_FOR_EACH_RW_LOCK must also be in
+ * LB_FOR_EACH_LOCK: this fails to compile otherwise.
+ */
+#define LB_RW_LISTED(id)                                                  \
+	static const struct lb_lock_ops *const id##_rw_listed lb_unused = \
+		&id##_ops;
+LB_FOR_EACH_RW_LOCK(LB_RW_LISTED)
+
 #define LB_OPS_PTR(id) &id##_ops,
 const struct lb_lock_ops *const lb_locks[] = { LB_FOR_EACH_LOCK(LB_OPS_PTR) };
 const unsigned int lb_nlocks = LB_ARRAY_SIZE(lb_locks);
@@ -45,6 +55,7 @@ const char *lb_lock_flags_str(unsigned int flags, char *buf, size_t len)
 		{ LB_RW, "rw" },
 		{ LB_NEEDS_COROUTINE, "coroutine" },
 		{ LB_DELEGATES, "delegates" },
+		{ LB_NO_EXCLUSION, "no-exclusion" },
 	};
 	size_t used = 0;
 	unsigned int i;

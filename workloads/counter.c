@@ -12,6 +12,8 @@
  * One loop is generated per lock with the lock's inline operations, so the
  * measured path has no indirect call.
  */
+#include <string.h>
+
 #include "locks/all.h"
 #include "runtime/atomics.h"
 #include "workloads/delay.h"
@@ -50,11 +52,68 @@ static void (*const counter_loops[])(struct lb_worker *w) = {
 	LB_FOR_EACH_LOCK(COUNTER_LOOP_PTR)
 };
 
+/*
+ * Delegating methods (LB_DELEGATES): the whole critical section, the plain
+ * increment and the --cs work, is the function handed to execute().  The
+ * call of cs through a pointer is the delegation itself, on the server's
+ * side; the submitter's loop still calls <id>_execute inline.
+ */
+static void counter_cs(void *arg)
+{
+	struct lb_run *run = arg;
+
+	run->counter++;
+	lb_delay(run->cs_iters);
+}
+
+#define COUNTER_EXEC_LOOP(id)                                       \
+	static void counter_exec_loop_##id(struct lb_worker *w)     \
+	{                                                           \
+		struct lb_run *run = w->run;                        \
+		void *lock = run->lock, *node = w->node;            \
+		const uint64_t think = run->think_iters;            \
+		unsigned int seen = LB_PHASE_WARMUP, phase;         \
+		uint64_t ops = 0;                                   \
+                                                                    \
+		for (;;) {                                          \
+			phase = lb_load_relaxed(&run->phase);       \
+			if (lb_unlikely(phase != seen)) {           \
+				if (lb_worker_phase(w, phase, ops)) \
+					break;                      \
+				seen = phase;                       \
+			}                                           \
+			id##_execute(lock, node, counter_cs, run);  \
+			lb_fetch_add_relaxed(&run->acounter, 1);    \
+			lb_delay(think);                            \
+			ops++;                                      \
+		}                                                   \
+	}
+LB_FOR_EACH_DELEGATE(COUNTER_EXEC_LOOP)
+
+/* Matched to the registry by name (each unit has its own inline copies). */
+#define COUNTER_EXEC_DESC(id) \
+	static const struct lb_lock_ops counter_desc_##id = { id##_DESC };
+LB_FOR_EACH_DELEGATE(COUNTER_EXEC_DESC)
+
+#define COUNTER_EXEC_ENTRY(id) { &counter_desc_##id, counter_exec_loop_##id },
+static const struct {
+	const struct lb_lock_ops *desc;
+	void (*loop)(struct lb_worker *w);
+} counter_exec_loops[] = { LB_FOR_EACH_DELEGATE(COUNTER_EXEC_ENTRY) };
+
 static void (*counter_loop_for(unsigned int lock_index))(struct lb_worker *w)
 {
-	return lock_index < LB_ARRAY_SIZE(counter_loops) ?
-		       counter_loops[lock_index] :
-		       NULL;
+	unsigned int i;
+
+	if (lock_index >= LB_ARRAY_SIZE(counter_loops))
+		return NULL;
+	if (!(lb_locks[lock_index]->flags & LB_DELEGATES))
+		return counter_loops[lock_index];
+	for (i = 0; i < LB_ARRAY_SIZE(counter_exec_loops); i++)
+		if (!strcmp(counter_exec_loops[i].desc->name,
+			    lb_locks[lock_index]->name))
+			return counter_exec_loops[i].loop;
+	return NULL;
 }
 
 const struct lb_workload lb_workload_counter = {

@@ -35,6 +35,9 @@ bool lb_worker_phase(struct lb_worker *w, unsigned int phase, uint64_t ops)
 
 const struct lb_workload *const lb_workloads[] = {
 	&lb_workload_counter,
+	&lb_workload_rwmix,
+	&lb_workload_acquire,
+	&lb_workload_offload,
 };
 const unsigned int lb_nworkloads = LB_ARRAY_SIZE(lb_workloads);
 

@@ -40,6 +40,35 @@ enum lb_phase {
 
 struct lb_worker;
 
+/* Options of the offload workload (--offload-mode, --offload-work). */
+enum lb_offload_mode {
+	LB_OFFLOAD_SUBMIT_CO = 0, /* lb_threadpool_submit_co() */
+	LB_OFFLOAD_RUN_IN_WORKER = 1, /* lb_co_run_in_worker() */
+	LB_OFFLOAD_INLINE = 2, /* a plain blocking call in the loop thread */
+};
+
+/* What --offload-mode takes, indexed by enum lb_offload_mode. */
+extern const char *const lb_offload_mode_names[3];
+
+struct lb_wl_opts {
+	unsigned int offload_mode; /* enum lb_offload_mode */
+	bool offload_sleep; /* the work sleeps --cs instead of spinning */
+	uint64_t cs_ns; /* --cs, for work that sleeps */
+};
+
+/*
+ * Figures some workloads add to a repetition (results/README.md): latency
+ * percentiles of their operations and the progress of an event loop.
+ */
+struct lb_wl_figures {
+	uint64_t lat_n; /* samples kept; 0: no latency figures */
+	uint64_t lat_p50, lat_p90, lat_p99, lat_max; /* ns */
+	bool has_loop; /* loop_* are valid */
+	uint64_t loop_iters; /* event-loop iterations in the window */
+	double loop_per_sec;
+	uint64_t loop_kicks; /* contention callbacks (wake-ups of the loop) */
+};
+
 /* Shared by every worker of one repetition. */
 struct lb_run {
 	/* Written by the runner (release), read by workers (relaxed). */
@@ -51,11 +80,19 @@ struct lb_run {
 	void *lock;
 	uint64_t cs_iters; /* lb_delay iterations inside the section */
 	uint64_t think_iters; /* lb_delay iterations after unlock */
+	unsigned int read_pct; /* rwmix: percent of operations that read */
+	unsigned int nworkers; /* threads x coroutines */
+	struct lb_wl_opts wl_opts; /* offload */
+	void *wl; /* the workload's own state, from its setup() */
 
 	/* Protected by the lock under test: a plain increment. */
 	uint64_t counter lb_cacheline_aligned;
+	/* rwmix: a second plain counter, written with ->counter (same lock). */
+	uint64_t copy;
 	/* Incremented atomically after unlock: the reference count. */
 	uint64_t acounter lb_cacheline_aligned;
+	/* rwmix: reads that saw counter != copy, added atomically at the end. */
+	uint64_t torn_reads lb_cacheline_aligned;
 };
 
 /* Figures a worker snapshots at a phase change. */
@@ -93,8 +130,23 @@ bool lb_worker_phase(struct lb_worker *w, unsigned int phase, uint64_t ops);
 struct lb_workload {
 	const char *name;
 	const char *summary;
-	/* The measured loop for lb_locks[lock_index]. */
+	/* The measured loop for lb_locks[lock_index], NULL if it has none. */
 	void (*(*loop_for)(unsigned int lock_index))(struct lb_worker *w);
+	/*
+	 * What a method must offer to have a loop, for the error message when
+	 * it lacks it ("reader/writer mode"); NULL if every method has one.
+	 */
+	const char *needs;
+	bool uses_read_pct; /* honours --read-pct (run->read_pct) */
+	bool uses_offload_opts; /* honours --offload-mode/--offload-work */
+	/*
+	 * Optional, around each repetition: setup() after the lock is
+	 * initialised and before the workers start (0, or -1 with a message);
+	 * teardown() after they are joined, before the lock is destroyed and
+	 * the event contexts freed; it fills the extra figures.
+	 */
+	int (*setup)(struct lb_run *run, char *err, size_t errlen);
+	void (*teardown)(struct lb_run *run, struct lb_wl_figures *fig);
 };
 
 extern const struct lb_workload *const lb_workloads[];
@@ -102,5 +154,8 @@ extern const unsigned int lb_nworkloads;
 const struct lb_workload *lb_workload_find(const char *name);
 
 extern const struct lb_workload lb_workload_counter;
+extern const struct lb_workload lb_workload_rwmix;
+extern const struct lb_workload lb_workload_acquire;
+extern const struct lb_workload lb_workload_offload;
 
 #endif /* LB_WORKLOADS_WORKLOAD_H */

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * resultfile.h - read a result file (results/README.md) for plot, compare
+ * and ab.
+ *
+ * lb_rf_load() validates every field this module exposes before exposing
+ * it: a file that is not JSON, not a lockbench result, of a schema version
+ * this build does not know, or with a field missing or of the wrong type is
+ * refused with one line naming the file, the place in it and the problem.
+ * Nothing read from a file is trusted afterwards either: figures that may
+ * legitimately be undefined (null in the file) are NaN here, and every
+ * consumer handles NaN.  No caller can make it crash (a later issue fuzzes
+ * it).
+ *
+ * Not thread-safe; a loaded file is immutable until lb_rf_free().
+ */
+#ifndef LB_HARNESS_RESULTFILE_H
+#define LB_HARNESS_RESULTFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The latency percentiles a repetition may carry (a later schema addition). */
+enum lb_rf_pct {
+	LB_RF_P50,
+	LB_RF_P90,
+	LB_RF_P99,
+	LB_RF_P999,
+	LB_RF_NPCT,
+};
+
+extern const char *const lb_rf_pct_names[LB_RF_NPCT]; /* "p50" ... */
+
+struct lb_rf_rep {
+	bool ok;
+	/*
+	 * !ok because a check failed (the counters differ, or operations
+	 * completed and still failed) - not merely a window in which a
+	 * starved machine completed no operation.
+	 */
+	bool broken;
+	double elapsed_s;
+	double ops_per_sec; /* NaN if null */
+	double jain; /* NaN if null */
+	double cpu_us_per_op; /* (user + sys) / ops; NaN if unknown */
+	double other_cpu_s; /* other processes' CPU in the window; NaN */
+	double latency_ns[LB_RF_NPCT]; /* NaN when the file has none */
+	uint64_t *thread_ops; /* nthreads entries */
+	unsigned int nthreads;
+};
+
+struct lb_rf_run {
+	const char *status; /* "ok", "failed", "error" */
+	const char *method, *workload, *pin;
+	unsigned int threads;
+	bool oversubscribed;
+	uint64_t cs_ns, think_ns;
+	/*
+	 * Every configuration parameter except those derived from others or
+	 * from the machine (placement, oversubscribed, cs_cycles,
+	 * think_cycles), the number of repetitions and the test-only slowdown:
+	 * "coroutines=1 cs_ns=0 ... workload=\"counter\"".  Two runs with the
+	 * same key measured the same thing.
+	 */
+	char *key;
+	char *label; /* short and human: "pthread, 2 threads, cs 100ns" */
+	double test_slowdown_pct; /* 0 unless LOCKBENCH_TEST_SLOWDOWN */
+	struct lb_rf_rep *reps;
+	unsigned int nreps;
+};
+
+struct lb_rf {
+	char *path;
+	int schema_version;
+	const char *version, *commit, *created;
+	const char *hostname, *cpu_model, *kernel;
+	unsigned int online_cpus, pus;
+	struct lb_rf_run *runs;
+	unsigned int nruns;
+	bool has_latency; /* some repetition carries percentiles */
+	bool test_slowdown; /* some run had an injected slowdown */
+	void *json; /* owns the strings above */
+};
+
+/*
+ * Load and validate @path.  Returns 0 and *out, or -1 with @err set to one
+ * line "FILE: where: problem".
+ */
+int lb_rf_load(const char *path, struct lb_rf **out, char *err, size_t errlen);
+void lb_rf_free(struct lb_rf *rf);
+
+/* "host commit" (commit shortened to 12 characters): labels files. */
+const char *lb_rf_label(const struct lb_rf *rf, char *buf, size_t len);
+
+/* Metrics by name, from one repetition; NaN when undefined. */
+double lb_rf_metric(const struct lb_rf_rep *rep, const char *name);
+
+#endif /* LB_HARNESS_RESULTFILE_H */

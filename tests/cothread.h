@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cothread.h - test helpers: threads that run coroutines in their own event
+ * loop, a polite pause, and a bounded wait.
+ *
+ * A bounded wait is a hang guard, not a timing assertion: COT_TIMEOUT_NS is
+ * far longer than any correct run needs, and a test that times out reports
+ * a failure (and releases what it holds) instead of hanging.
+ */
+#ifndef LB_TESTS_COTHREAD_H
+#define LB_TESTS_COTHREAD_H
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "runtime/clock.h"
+#include "runtime/compiler.h"
+#include "runtime/coroutine.h"
+#include "runtime/evloop.h"
+
+#define COT_TIMEOUT_NS 30000000000ull
+#define COT_MAX 16
+
+/* A thread running k coroutines entry(args[i]) on its own event context. */
+struct cothread {
+	void (*entry)(void *arg);
+	void *args[COT_MAX];
+	unsigned int k;
+	struct lb_evctx *ev;
+	pthread_t thread;
+};
+
+static void *cothread_main(void *arg)
+{
+	struct cothread *t = arg;
+
+	lb_evctx_run_coroutines(t->ev, t->entry, t->args, t->k);
+	return NULL;
+}
+
+/* Start @t running @k coroutines @entry(@args[i]). */
+static inline void cothread_start_k(struct cothread *t, void (*entry)(void *),
+				    void *const args[], unsigned int k)
+{
+	unsigned int i;
+
+	lb_bug_on(k > COT_MAX);
+	t->entry = entry;
+	t->k = k;
+	for (i = 0; i < k; i++)
+		t->args[i] = args[i];
+	t->ev = lb_evctx_new();
+	lb_check_pthread(pthread_create(&t->thread, NULL, cothread_main, t));
+}
+
+/* Start @t running one coroutine @entry(@arg). */
+static inline void cothread_start(struct cothread *t, void (*entry)(void *),
+				  void *arg)
+{
+	cothread_start_k(t, entry, &arg, 1);
+}
+
+/*
+ * Join @n threads, then free their contexts: another thread may still be
+ * inside lb_co_wake() for a coroutine of a loop that has just finished.
+ */
+static inline void cothread_join(struct cothread *t, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		lb_check_pthread(pthread_join(t[i].thread, NULL));
+	for (i = 0; i < n; i++)
+		lb_evctx_free(t[i].ev);
+}
+
+/*
+ * Run one coroutine @entry(@arg) on the calling thread until it ends.
+ * Returns its context: free it with lb_evctx_free() only after joining
+ * every thread that may have woken the coroutine (a waker can still be
+ * inside lb_co_wake(), kicking the context, after the coroutine ended).
+ */
+static inline struct lb_evctx *cothread_run_here(void (*entry)(void *),
+						 void *arg)
+{
+	struct lb_evctx *ev = lb_evctx_new();
+
+	lb_evctx_run_coroutines(ev, entry, &arg, 1);
+	return ev;
+}
+
+/*
+ * Let others run.  In a coroutine, go round the event loop (another
+ * coroutine of this thread may be what we wait for); else yield the CPU.
+ */
+static inline void cot_pause(void)
+{
+	if (lb_in_coroutine()) {
+		lb_co_schedule(lb_evctx_current(), lb_co_self());
+		lb_co_yield();
+	} else {
+		sched_yield();
+	}
+}
+
+/* Wait until @cond holds, pausing; false if COT_TIMEOUT_NS passed first. */
+#define COT_WAIT(cond)                                                 \
+	({                                                             \
+		uint64_t cot_deadline_ = lb_now_ns() + COT_TIMEOUT_NS; \
+		bool cot_ok_ = true;                                   \
+		while (!(cond)) {                                      \
+			if (lb_now_ns() > cot_deadline_) {             \
+				cot_ok_ = false;                       \
+				break;                                 \
+			}                                              \
+			cot_pause();                                   \
+		}                                                      \
+		cot_ok_;                                               \
+	})
+
+#endif /* LB_TESTS_COTHREAD_H */

@@ -1,0 +1,123 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# t_ab.sh - regression checks on real runs:
+#   * two separate invocations of the same binary compared with `compare`
+#     must come out clean (repetitions inside one process are not
+#     independent samples of the noise between runs);
+#   * `ab` of the build against itself (the CI smoke test, cheap form)
+#     reports no regression;
+#   * `ab` against the same build with a lock made 30% slower through the
+#     test-only knob LOCKBENCH_TEST_SLOWDOWN reports a regression of that
+#     lock and of no other;
+#   * the knob is recorded in the result file and rejected when malformed.
+# The only timing claim is the injected slowdown, which is large; it must
+# be caught at the default alpha.  The self check uses a stricter alpha,
+# which keeps its false alarms well below one in a hundred runs.  CPU time per operation is compared
+# besides throughput: other processes on a busy machine take time slices
+# from a run, which throughput feels and CPU per operation does not.
+LB=${LOCKBENCH:-./lockbench}
+out=ab-out.$$
+trap 'rm -rf "$out" "$out".*' EXIT
+n=0
+failed=0
+
+ok() {
+	n=$((n + 1))
+	echo "ok $n - $1"
+}
+
+not_ok() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n - $1"
+}
+
+RUN="-m pthread,ticket -t 1 --duration 50ms --warmup 20ms --reps 5"
+echo "1..7"
+
+# 1. the same command twice, compared
+# shellcheck disable=SC2086
+"$LB" run $RUN -q -o "$out.r1.json" >/dev/null 2>&1
+# shellcheck disable=SC2086
+"$LB" run $RUN -q -o "$out.r2.json" >/dev/null 2>&1
+"$LB" compare "$out.r1.json" "$out.r2.json" >"$out.cmp" 2>&1
+rc=$?
+if [ $rc -eq 0 ] && grep -q "verdict: no regression" "$out.cmp"; then
+	ok "compare: two runs of the same binary, no regression"
+else
+	not_ok "compare: two runs of the same binary (rc=$rc): $(cat "$out.cmp")"
+fi
+sed 's/^/# /' "$out.cmp"
+
+# 2. self A/B: the CI smoke test
+# shellcheck disable=SC2086
+"$LB" ab --a "$LB" --b "$LB" -n 6 --alpha 0.01 \
+	--metric ops_per_sec,cpu_us_per_op -- $RUN >"$out.self" 2>&1
+rc=$?
+if [ $rc -eq 0 ] && grep -q "verdict: no regression" "$out.self"; then
+	ok "ab: the build against itself, no regression"
+else
+	not_ok "ab: the build against itself (rc=$rc): $(cat "$out.self")"
+fi
+sed 's/^/# /' "$out.self"
+
+# 3-4. A/B with ticket made 30% slower
+# shellcheck disable=SC2086
+"$LB" ab --a "$LB" --b "env LOCKBENCH_TEST_SLOWDOWN=ticket:30 $LB" -n 10 \
+	--metric ops_per_sec,cpu_us_per_op --keep "$out.slow" \
+	-- $RUN >"$out.ab" 2>&1
+rc=$?
+# CPUs other processes used during A's repetitions (the machine state
+# every repetition records): a machine this busy cannot measure 30%.
+busy=$(python3 -c 'import glob, json, statistics, sys
+v = [r["machine"]["other_cpu_s"] / (r["elapsed_ns"] / 1e9)
+     for f in glob.glob(sys.argv[1] + "/a-*.json")
+     for run in json.load(open(f))["runs"] for r in run["reps"]
+     if r["machine"].get("other_cpu_s") is not None and r["elapsed_ns"] > 0]
+print("%.2f" % statistics.median(v) if v else "0")' "$out.slow" 2>/dev/null ||
+	echo 0)
+if [ $rc -eq 1 ] &&
+	grep -q '^REGRESSION .*ticket, 1 thread' "$out.ab"; then
+	ok "ab: the injected 30% slowdown of ticket is caught"
+elif python3 -c "import sys; sys.exit(0 if float(sys.argv[1]) > 0.5 else 1)" "$busy"; then
+	n=$((n + 1))
+	echo "ok $n # SKIP other processes used $busy of the CPUs during the A/B: too busy to measure a 30% slowdown"
+else
+	not_ok "ab: injected slowdown not caught (rc=$rc, other processes used $busy CPUs): $(cat "$out.ab")"
+fi
+if ! grep -q '^REGRESSION .*pthread' "$out.ab"; then
+	ok "ab: the lock that was not slowed is not flagged"
+else
+	not_ok "ab: pthread flagged: $(cat "$out.ab")"
+fi
+sed 's/^/# /' "$out.ab"
+
+# 5. the knob is recorded in the file, and compare warns about it
+if grep -q '"test_slowdown_pct": 30' "$out.slow/b-01.json" &&
+	! grep -q test_slowdown "$out.slow/a-01.json" &&
+	grep -q "injected test slowdown" "$out.ab"; then
+	ok "the slowdown is recorded in the result file and flagged"
+else
+	not_ok "the slowdown is not recorded or not flagged"
+fi
+
+# 6. a malformed knob is a usage error
+LOCKBENCH_TEST_SLOWDOWN=ticket:lots "$LB" run -m ticket -t 1 \
+	--duration 10ms --reps 1 -q -o "$out.bad.json" >/dev/null \
+	2>"$out.err"
+rc=$?
+if [ $rc -eq 2 ] && grep -q "LOCKBENCH_TEST_SLOWDOWN" "$out.err"; then
+	ok "malformed LOCKBENCH_TEST_SLOWDOWN: exit 2 ($(cat "$out.err"))"
+else
+	not_ok "malformed LOCKBENCH_TEST_SLOWDOWN (rc=$rc): $(cat "$out.err")"
+fi
+
+# 7. ab without --b
+"$LB" ab --a "$LB" >/dev/null 2>"$out.err"
+rc=$?
+if [ $rc -eq 2 ] && grep -q "both --a CMD and --b CMD" "$out.err"; then
+	ok "ab without --b: usage error"
+else
+	not_ok "ab without --b (rc=$rc): $(cat "$out.err")"
+fi
+[ $failed -eq 0 ]
