@@ -83,11 +83,14 @@ static void record_summary(const struct lb_run_record *rec, const char *name,
 			   struct lb_summary *s)
 {
 	double *x = lb_xzalloc((rec->nreps + 1) * sizeof(*x));
-	unsigned int i;
+	unsigned int i, n = 0;
 
-	for (i = 0; i < rec->nreps; i++)
-		x[i] = metric(&rec->reps[i], name);
-	lb_summarize(x, rec->nreps, s);
+	/* Undefined values (Jain's index of no work) are left out. */
+	for (i = 0; i < rec->nreps; i++) {
+		x[n] = metric(&rec->reps[i], name);
+		n += isfinite(x[n]) != 0;
+	}
+	lb_summarize(x, n, s);
 	free(x);
 }
 
@@ -375,6 +378,16 @@ static const char *si(double v, char *buf, size_t len)
 	return buf;
 }
 
+/* Repetitions in which no operation completed at all. */
+static unsigned int stalled_reps(const struct lb_run_record *rec)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < rec->nreps; i++)
+		n += rec->reps[i].ops == 0;
+	return n;
+}
+
 void lb_table_row(FILE *f, const struct lb_run_record *rec)
 {
 	const char *status = lb_record_status(rec);
@@ -400,8 +413,10 @@ void lb_table_row(FILE *f, const struct lb_run_record *rec)
 	record_summary(rec, "cpu_us_per_op", &cpu);
 	record_summary(rec, "csw_per_op", &csw);
 	record_summary(rec, "other_cpu_s", &other);
-	snprintf(state, sizeof(state), "%sother-cpu %.2fs",
-		 rec->oversubscribed ? "OVERSUBSCRIBED " : "", other.median);
+	snprintf(state, sizeof(state), "%s%sother-cpu %.2fs",
+		 rec->oversubscribed ? "OVERSUBSCRIBED " : "",
+		 stalled_reps(rec) ? "NO-PROGRESS-IN-A-REP " : "",
+		 other.median);
 	fprintf(f,
 		"%-17s %4u %9s %6.1f%% %6.1f %10.1f %6.3f %5.2f/%-5.2f %9.3f "
 		"%8.3f  %s\n",

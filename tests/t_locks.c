@@ -43,6 +43,10 @@ struct shared {
 	unsigned int overlaps; /* times a holder found another inside */
 	unsigned int readers, max_readers; /* LB_RW: readers inside, atomic */
 	uint64_t writes; /* LB_RW: incremented atomically after unlock */
+	unsigned int ready; /* workers at the start line */
+	unsigned int go; /* set once all are there */
+	unsigned int held; /* FIFO test: the holder is inside */
+	unsigned int early; /* FIFO test: waiters in while held */
 	unsigned int order[FIFO_WAITERS];
 	unsigned int norder; /* protected by the lock */
 };
@@ -144,18 +148,39 @@ static void acquire(struct tworker *w, unsigned int i)
 	ops->lock(w->sh->lock, w->node);
 }
 
+/*
+ * Everybody starts together, so that the critical sections really overlap
+ * in time: without this a lock that never waits can pass on two CPUs,
+ * because each thread runs its whole loop alone.
+ */
+static void start_line(struct shared *sh)
+{
+	__atomic_fetch_add(&sh->ready, 1, __ATOMIC_RELAXED);
+	while (!__atomic_load_n(&sh->go, __ATOMIC_ACQUIRE))
+		pause_worker();
+}
+
+static void open_start_line(struct shared *sh, unsigned int n)
+{
+	while (__atomic_load_n(&sh->ready, __ATOMIC_RELAXED) < n)
+		sched_yield();
+	__atomic_store_n(&sh->go, 1, __ATOMIC_RELEASE);
+}
+
 static void stress_body(void *arg)
 {
 	struct tworker *w = arg;
 	struct shared *sh = w->sh;
 	unsigned int i, j;
 
+	start_line(sh);
 	for (i = 0; i < w->iters; i++) {
 		acquire(w, i);
 		if (__atomic_exchange_n(&sh->inside, 1, __ATOMIC_RELAXED))
 			__atomic_fetch_add(&sh->overlaps, 1, __ATOMIC_RELAXED);
 		sh->counter++;
-		for (j = 0; j < i % 8; j++)
+		/* Critical sections of 0 to ~200 cycles. */
+		for (j = 0; j < (i % 16) * 8; j++)
 			lb_barrier();
 		__atomic_store_n(&sh->inside, 0, __ATOMIC_RELAXED);
 		sh->ops->unlock(sh->lock, w->node);
@@ -208,6 +233,7 @@ static void test_exclusion(const struct lb_lock_ops *ops, unsigned int n,
 					 .body = stress_body };
 		tthread_start(&t[i], k > 1 || needs_coroutine(ops));
 	}
+	open_start_line(&sh, n * k);
 	tthreads_join(t, n);
 	tap_ok(sh.counter == want && !sh.overlaps,
 	       "%s: mutual exclusion, %u threads x %u%s x %u: counter %llu of "
@@ -229,6 +255,9 @@ static void fifo_body(void *arg)
 	struct shared *sh = w->sh;
 
 	sh->ops->lock(sh->lock, w->node);
+	/* The holder clears ->held just before it unlocks. */
+	if (__atomic_load_n(&sh->held, __ATOMIC_RELAXED))
+		__atomic_fetch_add(&sh->early, 1, __ATOMIC_RELAXED);
 	sh->order[sh->norder++] = w->id;
 	sh->ops->unlock(sh->lock, w->node);
 }
@@ -268,6 +297,7 @@ static void fifo_holder(void *arg)
 	unsigned int i;
 
 	ops->lock(r->sh.lock, holder);
+	__atomic_store_n(&r->sh.held, 1, __ATOMIC_RELAXED);
 	r->queued = true;
 	for (i = 0; i < FIFO_WAITERS && r->queued; i++) {
 		r->w[i] = (struct tworker){ .sh = &r->sh,
@@ -283,6 +313,7 @@ static void fifo_holder(void *arg)
 	if (!r->queued)
 		snprintf(r->why, sizeof(r->why),
 			 "waiter %u never showed as queued", i - 1);
+	__atomic_store_n(&r->sh.held, 0, __ATOMIC_RELAXED);
 	ops->unlock(r->sh.lock, holder);
 	free(holder);
 }
@@ -308,8 +339,11 @@ static bool fifo_round(const struct lb_lock_ops *ops, char *why, size_t len)
 	tthreads_join(r->t, r->started);
 	if (main_thread.ev)
 		lb_evctx_free(main_thread.ev);
-	ok = r->queued;
+	ok = r->queued && !r->sh.early;
 	snprintf(why, len, "%s", r->why);
+	if (r->sh.early)
+		snprintf(why, len, "%u waiters got the lock while it was held",
+			 r->sh.early);
 	for (i = 0; ok && i < FIFO_WAITERS; i++) {
 		if (r->sh.order[i] != i) {
 			snprintf(why, len, "acquisition %u went to waiter %u",
@@ -347,6 +381,7 @@ static void rw_body(void *arg)
 	struct shared *sh = w->sh;
 	unsigned int i, j, n, max;
 
+	start_line(sh);
 	for (i = 0; i < w->iters; i++) {
 		if ((i + w->id) % 4 == 0) {
 			sh->ops->lock(sh->lock, w->node);
@@ -402,6 +437,7 @@ static void test_rw(const struct lb_lock_ops *ops, unsigned int n,
 					 .body = rw_body };
 		tthread_start(&t[i], k > 1 || needs_coroutine(ops));
 	}
+	open_start_line(&sh, n * k);
 	tthreads_join(t, n);
 	tap_ok(sh.writes && sh.counter == sh.writes && !sh.overlaps,
 	       "%s: reader/writer exclusion, %u threads x %u%s x %u (1 in 4 "
