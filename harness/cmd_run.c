@@ -35,6 +35,8 @@ struct run_opts {
 	uint64_t cs_ns, think_ns, duration_ns, warmup_ns, stall_ns;
 	uint64_t reps, spin;
 	uint64_t coroutines; /* --coroutines K, 0 when not given */
+	uint32_t sample_every; /* LB_SAMPLE_AUTO, LB_SAMPLE_OFF or N */
+	double sample_cost_ns;
 	uint64_t read_pct; /* --read-pct P, for workloads that use it */
 	struct lb_wl_opts wl_opts; /* --offload-mode, --offload-work */
 	bool methods_given; /* -m was given */
@@ -70,6 +72,10 @@ static int run_usage(FILE *f, int rc)
 	      "                       1 for coroutine methods; other methods "
 	      "run on the\n"
 	      "                       thread itself unless K is given)\n"
+	      "      --sample-every N time one acquisition in N (default: "
+	      "auto, about 1%\n"
+	      "                       of the time; 0 turns latency sampling "
+	      "off)\n"
 	      "      --spin N         spins before sleeping, for methods "
 	      "that spin first\n"
 	      "      --read-pct P     percent of operations that read, for "
@@ -177,6 +183,7 @@ enum {
 	OPT_SPIN,
 	OPT_STALL,
 	OPT_CO,
+	OPT_SAMPLE,
 	OPT_READ_PCT,
 	OPT_OFFLOAD_MODE,
 	OPT_OFFLOAD_WORK,
@@ -206,6 +213,7 @@ static const struct option run_longopts[] = {
 	{ "reps", required_argument, NULL, 'r' },
 	{ "spin", required_argument, NULL, OPT_SPIN },
 	{ "coroutines", required_argument, NULL, OPT_CO },
+	{ "sample-every", required_argument, NULL, OPT_SAMPLE },
 	{ "read-pct", required_argument, NULL, OPT_READ_PCT },
 	{ "offload-mode", required_argument, NULL, OPT_OFFLOAD_MODE },
 	{ "offload-work", required_argument, NULL, OPT_OFFLOAD_WORK },
@@ -265,6 +273,13 @@ static void parse_run_option(struct run_opts *o, int c, char **argv)
 	case OPT_SPIN:
 		number_opt("--spin", optarg, 1, 100000000, &o->spin);
 		break;
+	case OPT_SAMPLE: {
+		uint64_t n;
+
+		number_opt("--sample-every", optarg, 0, 1u << 30, &n);
+		o->sample_every = n ? (uint32_t)n : LB_SAMPLE_OFF;
+		break;
+	}
 	case OPT_CO:
 		number_opt("--coroutines", optarg, 1, 4096, &o->coroutines);
 		break;
@@ -498,6 +513,9 @@ static void run_one(struct run_state *st, struct lb_run_record *rec)
 		.duration_ns = rec->duration_ns,
 		.warmup_ns = rec->warmup_ns,
 		.stall_timeout_ns = o->stall_ns,
+		.sample_every = o->sample_every,
+		.ns_per_cycle = st->report.ns_per_iter,
+		.sample_cost_ns = o->sample_cost_ns,
 		.lock_cfg = { .spin_limit = (unsigned int)o->spin },
 	};
 	unsigned int i;
@@ -625,6 +643,7 @@ int lb_cmd_run(int argc, char **argv)
 		free(plan);
 	}
 	ns_iter = lb_delay_calibrate();
+	o.sample_cost_ns = lb_sample_cost_ns(ns_iter);
 	st.report = (struct lb_report){
 		.host = lb_host_json(),
 		.topology = lb_topo_json(st.topo),

@@ -12,6 +12,7 @@
 
 #include "harness/gitversion.h"
 #include "harness/options.h"
+#include "harness/hist.h"
 #include "harness/report.h"
 #include "harness/signals.h"
 #include "harness/slowdown.h"
@@ -70,13 +71,21 @@ static double metric(const struct lb_rep_result *r, const char *name)
 		return ops > 0 ? (double)r->futex_waits / ops : NAN;
 	if (!strcmp(name, "other_cpu_s"))
 		return r->machine.other_cpu_s;
+	if (!strncmp(name, "latency_p", 9)) {
+		if (!r->latency || !r->latency->count)
+			return NAN;
+		return (double)lb_hist_percentile(
+			r->latency, !strcmp(name, "latency_p50_ns") ? 50 :
+				    !strcmp(name, "latency_p99_ns") ? 99 :
+								      99.9);
+	}
 	lb_die("unknown metric %s", name);
 }
 
 static const char *const metrics[] = {
-	"ops_per_sec", "ns_per_op",	     "jain",
-	"min_share",   "max_share",	     "cpu_us_per_op",
-	"csw_per_op",  "futex_waits_per_op", "other_cpu_s",
+	"ops_per_sec", "ns_per_op",	 "jain",	   "min_share",
+	"max_share",   "cpu_us_per_op",	 "csw_per_op",	   "futex_waits_per_op",
+	"other_cpu_s", "latency_p50_ns", "latency_p99_ns", "latency_p999_ns",
 };
 
 static void record_summary(const struct lb_run_record *rec, const char *name,
@@ -117,6 +126,20 @@ static json_t *rep_extra_json(json_t *j, const struct lb_rep_result *r)
 	return j;
 }
 
+/* Acquisition latency: the histogram, its percentiles, how it was sampled. */
+static json_t *rep_latency(json_t *rep, const struct lb_rep_result *r)
+{
+	json_t *lat;
+
+	if (!rep || !r->latency)
+		return rep;
+	lat = lb_hist_json(r->latency);
+	json_object_set_new(lat, "sample_every",
+			    json_integer((json_int_t)r->sample_every));
+	json_object_set_new(rep, "latency", lat);
+	return rep;
+}
+
 static json_t *rep_json(const struct lb_rep_result *r)
 {
 	json_t *ops = json_array();
@@ -125,30 +148,36 @@ static json_t *rep_json(const struct lb_rep_result *r)
 	for (i = 0; i < r->nthreads; i++)
 		json_array_append_new(
 			ops, json_integer((json_int_t)r->thread_ops[i]));
-	return rep_extra_json(
-		json_pack(
-			"{s:b, s:s*, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, "
-			"s:I, s:I, s:I, s:I, s:I, s:{s:o, s:i, s:o, s:o, s:o}}",
-			"ok", r->ok, "failure",
-			r->failure[0] ? r->failure : NULL, "elapsed_ns",
-			(json_int_t)r->elapsed_ns, "ops", (json_int_t)r->ops,
-			"thread_ops", ops, "ops_per_sec",
-			real_or_null(r->ops_per_sec), "jain",
-			real_or_null(r->jain), "min_share",
-			real_or_null(r->min_share), "max_share",
-			real_or_null(r->max_share), "cpu_user_s",
-			real_or_null(r->cpu_user_s), "cpu_sys_s",
-			real_or_null(r->cpu_sys_s), "vcsw", (json_int_t)r->vcsw,
-			"ivcsw", (json_int_t)r->ivcsw, "futex_waits",
-			(json_int_t)r->futex_waits, "futex_wakes",
-			(json_int_t)r->futex_wakes, "counter",
-			(json_int_t)r->counter, "atomic_counter",
-			(json_int_t)r->acounter, "machine", "load1_before",
-			real_or_null(r->machine.load1_before), "running_before",
-			(int)r->machine.running_before, "other_cpu_s",
-			real_or_null(r->machine.other_cpu_s), "steal_s",
-			real_or_null(r->machine.steal_s), "machine_busy",
-			real_or_null(r->machine.machine_busy)),
+	return rep_latency(
+		rep_extra_json(
+			json_pack(
+				"{s:b, s:s*, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, "
+				"s:I, s:I, s:I, s:I, s:I, s:{s:o, s:i, s:o, s:o, s:o}}",
+				"ok", r->ok, "failure",
+				r->failure[0] ? r->failure : NULL, "elapsed_ns",
+				(json_int_t)r->elapsed_ns, "ops",
+				(json_int_t)r->ops, "thread_ops", ops,
+				"ops_per_sec", real_or_null(r->ops_per_sec),
+				"jain", real_or_null(r->jain), "min_share",
+				real_or_null(r->min_share), "max_share",
+				real_or_null(r->max_share), "cpu_user_s",
+				real_or_null(r->cpu_user_s), "cpu_sys_s",
+				real_or_null(r->cpu_sys_s), "vcsw",
+				(json_int_t)r->vcsw, "ivcsw",
+				(json_int_t)r->ivcsw, "futex_waits",
+				(json_int_t)r->futex_waits, "futex_wakes",
+				(json_int_t)r->futex_wakes, "counter",
+				(json_int_t)r->counter, "atomic_counter",
+				(json_int_t)r->acounter, "machine",
+				"load1_before",
+				real_or_null(r->machine.load1_before),
+				"running_before",
+				(int)r->machine.running_before, "other_cpu_s",
+				real_or_null(r->machine.other_cpu_s), "steal_s",
+				real_or_null(r->machine.steal_s),
+				"machine_busy",
+				real_or_null(r->machine.machine_busy)),
+			r),
 		r);
 }
 

@@ -8,9 +8,11 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "harness/hist.h"
 #include "harness/options.h"
 #include "harness/runner.h"
 #include "harness/signals.h"
@@ -62,6 +64,7 @@ static void coroutine_entry(void *arg)
 {
 	struct lb_worker *w = arg;
 
+	w->t_start = lb_now_ns();
 	w->run->loop(w);
 }
 
@@ -98,7 +101,7 @@ static void *worker_main(void *arg)
 	if (ctx->cfg->coroutines)
 		run_coroutines(s, ctx->cfg->coroutines);
 	else
-		ctx->run->loop(&s->workers[0]);
+		coroutine_entry(&s->workers[0]);
 	return NULL;
 }
 
@@ -256,6 +259,9 @@ static struct lb_run *run_new(const struct lb_rep_cfg *cfg)
 	lb_bug_on(!run->loop);
 	run->lock = lb_xaligned_zalloc(LB_PAD_SIZE, cfg->ops->lock_size);
 	run->cs_iters = cfg->cs_iters;
+	run->sample_every = cfg->sample_every;
+	run->ns_per_cycle = cfg->ns_per_cycle > 0 ? cfg->ns_per_cycle : 1.0;
+	run->sample_cost_ns = cfg->sample_cost_ns;
 	run->think_iters = cfg->think_iters;
 	run->read_pct = cfg->read_pct;
 	run->nworkers = lb_rep_workers(cfg);
@@ -280,6 +286,8 @@ static struct lb_worker *workers_new(const struct lb_rep_cfg *cfg,
 		w[i].run = run;
 		w[i].index = i;
 		w[i].leader = i % k == 0;
+		if (cfg->sample_every != LB_SAMPLE_OFF)
+			w[i].hist = lb_xzalloc(sizeof(*w[i].hist));
 		if (cfg->ops->node_size)
 			w[i].node = lb_xaligned_zalloc(LB_PAD_SIZE,
 						       cfg->ops->node_size);
@@ -310,13 +318,43 @@ static void slots_free(const struct lb_rep_cfg *cfg, struct worker_slot *slots,
 {
 	unsigned int i;
 
-	for (i = 0; i < lb_rep_workers(cfg); i++)
+	for (i = 0; i < lb_rep_workers(cfg); i++) {
 		free(workers[i].node);
+		free(workers[i].hist);
+	}
 	for (i = 0; i < cfg->nthreads; i++)
 		if (slots[i].ev)
 			lb_evctx_free(slots[i].ev);
 	free(workers);
 	free(slots);
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Merge the workers' histograms; note the median sampling interval. */
+static void collect_latency(const struct lb_rep_cfg *cfg,
+			    struct lb_worker *workers,
+			    struct lb_rep_result *res)
+{
+	unsigned int i, n = lb_rep_workers(cfg);
+	uint32_t *every;
+
+	if (cfg->sample_every == LB_SAMPLE_OFF)
+		return;
+	res->latency = lb_xzalloc(sizeof(*res->latency));
+	every = lb_xzalloc(n * sizeof(*every));
+	for (i = 0; i < n; i++) {
+		lb_hist_merge(res->latency, workers[i].hist);
+		every[i] = workers[i].measured_every;
+	}
+	qsort(every, n, sizeof(*every), cmp_u32);
+	res->sample_every = every[n / 2];
+	free(every);
 }
 
 int lb_run_rep(const struct lb_rep_cfg *cfg, struct lb_rep_result *res)
@@ -381,6 +419,7 @@ int lb_run_rep(const struct lb_rep_cfg *cfg, struct lb_rep_result *res)
 		goto out;
 	}
 	collect(cfg, &ctx, workers, res);
+	collect_latency(cfg, workers, res);
 	cfg->ops->destroy(ctx.run->lock);
 out:
 	slots_free(cfg, slots, workers);
@@ -393,8 +432,27 @@ unsigned int lb_rep_workers(const struct lb_rep_cfg *cfg)
 	return cfg->nthreads * (cfg->coroutines ? cfg->coroutines : 1);
 }
 
+double lb_sample_cost_ns(double ns_per_cycle)
+{
+	struct lb_hist *h = lb_xzalloc(sizeof(*h));
+	uint64_t t0, t1, c0;
+	unsigned int i;
+
+	t0 = lb_now_ns();
+	for (i = 0; i < 100000; i++) {
+		c0 = lb_cycles();
+		lb_hist_add(h, (uint64_t)((double)(lb_cycles() - c0) *
+					  ns_per_cycle));
+	}
+	t1 = lb_now_ns();
+	free(h);
+	return (double)(t1 - t0) / 100000.0;
+}
+
 void lb_rep_result_free(struct lb_rep_result *res)
 {
+	free(res->latency);
+	res->latency = NULL;
 	free(res->thread_ops);
 	res->thread_ops = NULL;
 }

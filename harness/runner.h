@@ -29,10 +29,20 @@ struct lb_rep_cfg {
 	uint64_t duration_ns, warmup_ns;
 	uint64_t stall_timeout_ns; /* after STOP, how long workers may take */
 	struct lb_lock_cfg lock_cfg;
+	/* Latency sampling: LB_SAMPLE_AUTO, LB_SAMPLE_OFF or an interval. */
+	uint32_t sample_every;
+	double ns_per_cycle; /* cycle counter calibration */
+	double sample_cost_ns; /* lb_sample_cost_ns() */
 };
 
 struct lb_rep_result {
 	bool ok; /* ran and every check passed */
+	/*
+	 * Acquisition latency in the window, all workers merged (NULL when
+	 * sampling is off), and the median worker's sampling interval.
+	 */
+	struct lb_hist *latency;
+	uint32_t sample_every;
 	char failure[256]; /* why not, when !ok */
 	uint64_t elapsed_ns; /* measured window, from the clock */
 	uint64_t ops; /* operations in the window, all threads */
@@ -59,6 +69,8 @@ enum lb_rep_status {
 int lb_run_rep(const struct lb_rep_cfg *cfg, struct lb_rep_result *res);
 /* Workers in one repetition: threads x max(coroutines, 1). */
 unsigned int lb_rep_workers(const struct lb_rep_cfg *cfg);
+/* What one latency sample costs here, in ns (two counter reads + add). */
+double lb_sample_cost_ns(double ns_per_cycle);
 void lb_rep_result_free(struct lb_rep_result *res);
 
 #endif /* LB_HARNESS_RUNNER_H */

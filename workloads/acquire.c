@@ -192,37 +192,32 @@ static void *acq_loop_main(void *opaque)
 }
 
 /* The workers' loop, generated per method with its inline operations. */
-#define ACQUIRE_LOOP(id)                                            \
-	static void acquire_loop_##id(struct lb_worker *w)          \
-	{                                                           \
-		struct lb_run *run = w->run;                        \
-		struct acq_state *st = run->wl;                     \
-		struct lb_samples *s = &st->samples[w->index];      \
-		void *lock = run->lock, *node = w->node;            \
-		const uint64_t cs = run->cs_iters;                  \
-		const uint64_t think = run->think_iters;            \
-		unsigned int seen = LB_PHASE_WARMUP, phase;         \
-		uint64_t ops = 0, t0, t1;                           \
-                                                                    \
-		for (;;) {                                          \
-			phase = lb_load_relaxed(&run->phase);       \
-			if (lb_unlikely(phase != seen)) {           \
-				if (lb_worker_phase(w, phase, ops)) \
-					break;                      \
-				seen = phase;                       \
-			}                                           \
-			t0 = lb_now_ns();                           \
-			id##_lock(lock, node);                      \
-			t1 = lb_now_ns();                           \
-			run->counter++;                             \
-			lb_delay(cs);                               \
-			id##_unlock(lock, node);                    \
-			lb_fetch_add_relaxed(&run->acounter, 1);    \
-			if (seen == LB_PHASE_MEASURE)               \
-				lb_samples_add(s, t1 - t0);         \
-			lb_delay(think);                            \
-			ops++;                                      \
-		}                                                   \
+#define ACQUIRE_LOOP(id)                                           \
+	static void acquire_loop_##id(struct lb_worker *w)         \
+	{                                                          \
+		struct lb_run *run = w->run;                       \
+		struct acq_state *st = run->wl;                    \
+		struct lb_samples *s = &st->samples[w->index];     \
+		void *lock = run->lock, *node = w->node;           \
+		const uint64_t cs = run->cs_iters;                 \
+		const uint64_t think = run->think_iters;           \
+		unsigned int seen = LB_PHASE_WARMUP;               \
+		uint32_t countdown = 0;                            \
+		uint64_t ops = 0, t0, t1;                          \
+                                                                   \
+		while (!lb_loop_stop(w, &seen, ops, &countdown)) { \
+			t0 = lb_now_ns();                          \
+			id##_lock(lock, node);                     \
+			t1 = lb_now_ns();                          \
+			run->counter++;                            \
+			lb_delay(cs);                              \
+			id##_unlock(lock, node);                   \
+			lb_fetch_add_relaxed(&run->acounter, 1);   \
+			if (seen == LB_PHASE_MEASURE)              \
+				lb_samples_add(s, t1 - t0);        \
+			lb_delay(think);                           \
+			ops++;                                     \
+		}                                                  \
 	}
 ACQUIRE_LOOP(rfifolock)
 ACQUIRE_LOOP(pmutex_recursive)

@@ -19,31 +19,26 @@
 #include "workloads/delay.h"
 #include "workloads/workload.h"
 
-#define COUNTER_LOOP(id)                                            \
-	static void counter_loop_##id(struct lb_worker *w)          \
-	{                                                           \
-		struct lb_run *run = w->run;                        \
-		void *lock = run->lock, *node = w->node;            \
-		const uint64_t cs = run->cs_iters;                  \
-		const uint64_t think = run->think_iters;            \
-		unsigned int seen = LB_PHASE_WARMUP, phase;         \
-		uint64_t ops = 0;                                   \
-                                                                    \
-		for (;;) {                                          \
-			phase = lb_load_relaxed(&run->phase);       \
-			if (lb_unlikely(phase != seen)) {           \
-				if (lb_worker_phase(w, phase, ops)) \
-					break;                      \
-				seen = phase;                       \
-			}                                           \
-			id##_lock(lock, node);                      \
-			run->counter++;                             \
-			lb_delay(cs);                               \
-			id##_unlock(lock, node);                    \
-			lb_fetch_add_relaxed(&run->acounter, 1);    \
-			lb_delay(think);                            \
-			ops++;                                      \
-		}                                                   \
+#define COUNTER_LOOP(id)                                               \
+	static void counter_loop_##id(struct lb_worker *w)             \
+	{                                                              \
+		struct lb_run *run = w->run;                           \
+		void *lock = run->lock, *node = w->node;               \
+		const uint64_t cs = run->cs_iters;                     \
+		const uint64_t think = run->think_iters;               \
+		unsigned int seen = LB_PHASE_WARMUP;                   \
+		uint32_t countdown = 0;                                \
+		uint64_t ops = 0;                                      \
+                                                                       \
+		while (!lb_loop_stop(w, &seen, ops, &countdown)) {     \
+			LB_TIMED(w, countdown, id##_lock(lock, node)); \
+			run->counter++;                                \
+			lb_delay(cs);                                  \
+			id##_unlock(lock, node);                       \
+			lb_fetch_add_relaxed(&run->acounter, 1);       \
+			lb_delay(think);                               \
+			ops++;                                         \
+		}                                                      \
 	}
 LB_FOR_EACH_LOCK(COUNTER_LOOP)
 
@@ -66,27 +61,23 @@ static void counter_cs(void *arg)
 	lb_delay(run->cs_iters);
 }
 
-#define COUNTER_EXEC_LOOP(id)                                       \
-	static void counter_exec_loop_##id(struct lb_worker *w)     \
-	{                                                           \
-		struct lb_run *run = w->run;                        \
-		void *lock = run->lock, *node = w->node;            \
-		const uint64_t think = run->think_iters;            \
-		unsigned int seen = LB_PHASE_WARMUP, phase;         \
-		uint64_t ops = 0;                                   \
-                                                                    \
-		for (;;) {                                          \
-			phase = lb_load_relaxed(&run->phase);       \
-			if (lb_unlikely(phase != seen)) {           \
-				if (lb_worker_phase(w, phase, ops)) \
-					break;                      \
-				seen = phase;                       \
-			}                                           \
-			id##_execute(lock, node, counter_cs, run);  \
-			lb_fetch_add_relaxed(&run->acounter, 1);    \
-			lb_delay(think);                            \
-			ops++;                                      \
-		}                                                   \
+#define COUNTER_EXEC_LOOP(id)                                                \
+	static void counter_exec_loop_##id(struct lb_worker *w)              \
+	{                                                                    \
+		struct lb_run *run = w->run;                                 \
+		void *lock = run->lock, *node = w->node;                     \
+		const uint64_t think = run->think_iters;                     \
+		unsigned int seen = LB_PHASE_WARMUP;                         \
+		uint32_t countdown = 0;                                      \
+		uint64_t ops = 0;                                            \
+                                                                             \
+		while (!lb_loop_stop(w, &seen, ops, &countdown)) {           \
+			LB_TIMED(w, countdown,                               \
+				 id##_execute(lock, node, counter_cs, run)); \
+			lb_fetch_add_relaxed(&run->acounter, 1);             \
+			lb_delay(think);                                     \
+			ops++;                                               \
+		}                                                            \
 	}
 LB_FOR_EACH_DELEGATE(COUNTER_EXEC_LOOP)
 

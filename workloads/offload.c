@@ -97,16 +97,11 @@ static void offload_loop(struct lb_worker *w)
 	struct off_state *st = run->wl;
 	struct lb_samples *s = &st->samples[w->index];
 	const uint64_t think = run->think_iters;
-	unsigned int seen = LB_PHASE_WARMUP, phase;
+	unsigned int seen = LB_PHASE_WARMUP;
+	uint32_t countdown = 0;
 	uint64_t ops = 0, t0, t1;
 
-	for (;;) {
-		phase = lb_load_relaxed(&run->phase);
-		if (lb_unlikely(phase != seen)) {
-			if (lb_worker_phase(w, phase, ops))
-				break;
-			seen = phase;
-		}
+	while (!lb_loop_stop(w, &seen, ops, &countdown)) {
 		t0 = lb_now_ns();
 		if (off_handoff(run, st) == OFFLOAD_RESULT)
 			lb_fetch_add_relaxed(&run->counter, 1);

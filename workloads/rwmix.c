@@ -51,45 +51,41 @@ static inline bool rwmix_is_read(uint64_t *state, unsigned int read_pct)
 	return (((x * 0x2545f4914f6cdd1dull) >> 32) * 100 >> 32) < read_pct;
 }
 
-#define RWMIX_LOOP(id)                                                   \
-	static void rwmix_loop_##id(struct lb_worker *w)                 \
-	{                                                                \
-		struct lb_run *run = w->run;                             \
-		void *lock = run->lock, *node = w->node;                 \
-		const uint64_t cs = run->cs_iters;                       \
-		const uint64_t think = run->think_iters;                 \
-		const unsigned int read_pct = run->read_pct;             \
-		uint64_t rng = rwmix_seed(w->index);                     \
-		unsigned int seen = LB_PHASE_WARMUP, phase;              \
-		uint64_t ops = 0, torn = 0, seen_counter;                \
-                                                                         \
-		for (;;) {                                               \
-			phase = lb_load_relaxed(&run->phase);            \
-			if (lb_unlikely(phase != seen)) {                \
-				if (lb_worker_phase(w, phase, ops))      \
-					break;                           \
-				seen = phase;                            \
-			}                                                \
-			if (rwmix_is_read(&rng, read_pct)) {             \
-				id##_rdlock(lock, node);                 \
-				seen_counter = run->counter;             \
-				lb_delay(cs);                            \
-				torn += seen_counter != run->copy;       \
-				id##_rdunlock(lock, node);               \
-			} else {                                         \
-				id##_lock(lock, node);                   \
-				run->counter++;                          \
-				lb_delay(cs);                            \
-				run->copy++;                             \
-				id##_unlock(lock, node);                 \
-				lb_fetch_add_relaxed(&run->acounter, 1); \
-			}                                                \
-			lb_delay(think);                                 \
-			ops++;                                           \
-		}                                                        \
-		if (torn)                                                \
-			lb_fetch_add_relaxed(&run->torn_reads, torn);    \
-	}                                                                \
+#define RWMIX_LOOP(id)                                                         \
+	static void rwmix_loop_##id(struct lb_worker *w)                       \
+	{                                                                      \
+		struct lb_run *run = w->run;                                   \
+		void *lock = run->lock, *node = w->node;                       \
+		const uint64_t cs = run->cs_iters;                             \
+		const uint64_t think = run->think_iters;                       \
+		const unsigned int read_pct = run->read_pct;                   \
+		uint64_t rng = rwmix_seed(w->index);                           \
+		unsigned int seen = LB_PHASE_WARMUP;                           \
+		uint32_t countdown = 0;                                        \
+		uint64_t ops = 0, torn = 0, seen_counter;                      \
+                                                                               \
+		while (!lb_loop_stop(w, &seen, ops, &countdown)) {             \
+			if (rwmix_is_read(&rng, read_pct)) {                   \
+				LB_TIMED(w, countdown,                         \
+					 id##_rdlock(lock, node));             \
+				seen_counter = run->counter;                   \
+				lb_delay(cs);                                  \
+				torn += seen_counter != run->copy;             \
+				id##_rdunlock(lock, node);                     \
+			} else {                                               \
+				LB_TIMED(w, countdown, id##_lock(lock, node)); \
+				run->counter++;                                \
+				lb_delay(cs);                                  \
+				run->copy++;                                   \
+				id##_unlock(lock, node);                       \
+				lb_fetch_add_relaxed(&run->acounter, 1);       \
+			}                                                      \
+			lb_delay(think);                                       \
+			ops++;                                                 \
+		}                                                              \
+		if (torn)                                                      \
+			lb_fetch_add_relaxed(&run->torn_reads, torn);          \
+	}                                                                      \
 	static const struct lb_lock_ops rwmix_desc_##id = { id##_DESC };
 LB_FOR_EACH_RW_LOCK(RWMIX_LOOP)
 

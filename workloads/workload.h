@@ -30,7 +30,11 @@
 
 #include "locks/lock.h"
 #include "runtime/compiler.h"
+#include "runtime/atomics.h"
+#include "runtime/clock.h"
 #include "runtime/futex.h"
+
+struct lb_hist;
 
 enum lb_phase {
 	LB_PHASE_WARMUP = 0,
@@ -80,6 +84,14 @@ struct lb_run {
 	void *lock;
 	uint64_t cs_iters; /* lb_delay iterations inside the section */
 	uint64_t think_iters; /* lb_delay iterations after unlock */
+	/*
+	 * Latency sampling (read-only after the start barrier):
+	 * LB_SAMPLE_AUTO picks each worker's interval from its warm-up pace,
+	 * LB_SAMPLE_OFF disables it, any other value is the interval.
+	 */
+	uint32_t sample_every;
+	double ns_per_cycle; /* cycle counter calibration */
+	double sample_cost_ns; /* what one sample costs, measured */
 	unsigned int read_pct; /* rwmix: percent of operations that read */
 	unsigned int nworkers; /* threads x coroutines */
 	struct lb_wl_opts wl_opts; /* offload */
@@ -117,6 +129,15 @@ struct lb_worker {
 	 */
 	bool leader;
 	bool measured; /* saw LB_PHASE_MEASURE */
+	/*
+	 * Acquisition latency: every sample_every-th acquisition in the
+	 * measured window is timed into hist (NULL: sampling is off).
+	 * sample_every is 0 until the window opens.
+	 */
+	uint32_t sample_every;
+	uint32_t measured_every; /* the interval used in the window */
+	struct lb_hist *hist;
+	uint64_t t_start; /* when the loop started, for the warm-up pace */
 	struct lb_worker_snap start, end;
 	uint64_t ops_total; /* including warm-up */
 } lb_cacheline_aligned;
@@ -126,6 +147,50 @@ struct lb_worker {
  * count so far.  Returns true when the loop must stop.
  */
 bool lb_worker_phase(struct lb_worker *w, unsigned int phase, uint64_t ops);
+
+/*
+ * The check every measured loop starts an iteration with: one relaxed load
+ * of the phase word; on a change, snapshot (lb_worker_phase) and reload the
+ * sampling countdown.  Returns true when the loop must stop.
+ */
+static inline bool lb_loop_stop(struct lb_worker *w, unsigned int *seen,
+				uint64_t ops, uint32_t *countdown)
+{
+	unsigned int phase = lb_load_relaxed(&w->run->phase);
+
+	if (lb_likely(phase == *seen))
+		return false;
+	if (lb_worker_phase(w, phase, ops))
+		return true;
+	*seen = phase;
+	*countdown = w->sample_every;
+	return false;
+}
+
+/* Record one timed acquisition of @cycles (the rare path of LB_TIMED). */
+void lb_worker_sample(struct lb_worker *w, uint64_t cycles);
+
+#define LB_SAMPLE_AUTO 0u
+#define LB_SAMPLE_OFF UINT32_MAX
+
+/*
+ * LB_TIMED(w, countdown, acquire): run @acquire (a lock call); every
+ * w->sample_every-th time in the measured window, time it with the cycle
+ * counter.  @countdown is the loop's local copy of the interval, reloaded
+ * from w->sample_every after each phase change: the common path costs a
+ * test and a branch on a register, no memory access, no call.
+ */
+#define LB_TIMED(w, countdown, acquire)                               \
+	do {                                                          \
+		if (lb_unlikely((countdown) && --(countdown) == 0)) { \
+			uint64_t lb_t0_ = lb_cycles();                \
+			acquire;                                      \
+			lb_worker_sample((w), lb_cycles() - lb_t0_);  \
+			(countdown) = (w)->sample_every;              \
+		} else {                                              \
+			acquire;                                      \
+		}                                                     \
+	} while (0)
 
 struct lb_workload {
 	const char *name;
