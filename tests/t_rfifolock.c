@@ -18,6 +18,7 @@
 #include "runtime/atomics.h"
 #include "runtime/clock.h"
 #include "tests/tap.h"
+#include "tests/death.h"
 
 #define DEPTH 100
 #define WAIT_NS 20000000000ull /* bounded waits: 20 s, never a fixed sleep */
@@ -244,43 +245,6 @@ static void die_nonowner_unlock(void)
 static void die_unlock_free(void)
 {
 	rfifolock_unlock(lock_new(), NULL);
-}
-
-/* Run @fn in a child with stderr in @buf; returns the wait status. */
-static int death_test(void (*fn)(void), char *buf, size_t len)
-{
-	size_t got = 0;
-	int pfd[2], status;
-	ssize_t n;
-	pid_t pid;
-
-	if (pipe(pfd))
-		abort();
-	fflush(stdout);
-	fflush(stderr);
-	pid = fork();
-	if (pid < 0)
-		abort();
-	if (pid == 0) {
-		struct rlimit no_core = { 0, 0 };
-
-		setrlimit(RLIMIT_CORE, &no_core);
-		close(pfd[0]);
-		dup2(pfd[1], STDERR_FILENO);
-		fn();
-		_exit(0);
-	}
-	close(pfd[1]);
-	while (got + 1 < len &&
-	       ((n = read(pfd[0], buf + got, len - 1 - got)) > 0 ||
-		(n < 0 && errno == EINTR)))
-		got += n > 0 ? (size_t)n : 0;
-	buf[got] = '\0';
-	close(pfd[0]);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			abort();
-	return status;
 }
 
 static void test_death(const char *what, void (*fn)(void))
