@@ -22,6 +22,7 @@ lb_bad_option(const char *cmd, int c, char **argv,
 int lb_cmd_list(int argc, char **argv);
 int lb_cmd_topo(int argc, char **argv);
 int lb_cmd_run(int argc, char **argv);
+int lb_cmd_sweep(int argc, char **argv);
 int lb_cmd_plot(int argc, char **argv);
 int lb_cmd_compare(int argc, char **argv);
 int lb_cmd_ab(int argc, char **argv);

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * cmd_run.c - `lockbench run`: every method at every thread count,
- * repetitions interleaved across methods (A B C A B C ...) so that drift of
- * a shared machine spreads over all of them, a checkpoint of the result file
- * after every repetition, and a table at the end of each thread count.
+ * cmd_run.c - `lockbench run`: every method at every thread count.  The
+ * options become a plan of one group per thread count (harness/plan.h, the
+ * engine `sweep` shares): repetitions interleaved across methods (A B C A B
+ * C ...) so that drift of a shared machine spreads over all of them, a
+ * checkpoint of the result file after every repetition, and a table at the
+ * end of each thread count.
  */
 #include "config.h"
 
@@ -15,12 +17,11 @@
 #include <unistd.h>
 
 #include "harness/cli.h"
-#include "harness/host.h"
+#include "harness/plan.h"
 #include "harness/report.h"
 #include "harness/runner.h"
 #include "harness/signals.h"
 #include "harness/topo.h"
-#include "workloads/delay.h"
 
 #define DEFAULT_METHODS "pthread,pthread-adaptive,mcs-futex,futex-mutex,ticket"
 
@@ -36,8 +37,9 @@ struct run_opts {
 	uint64_t reps, spin;
 	uint64_t coroutines; /* --coroutines K, 0 when not given */
 	uint32_t sample_every; /* LB_SAMPLE_AUTO, LB_SAMPLE_OFF or N */
-	double sample_cost_ns;
 	uint64_t read_pct; /* --read-pct P, for workloads that use it */
+	uint64_t cs_lines; /* --cs-lines N */
+	bool think_exp; /* --think-dist exp */
 	struct lb_wl_opts wl_opts; /* --offload-mode, --offload-work */
 	bool methods_given; /* -m was given */
 	const char *output;
@@ -62,6 +64,12 @@ static int run_usage(FILE *f, int rc)
 	      "      --cs DUR         busy work inside the critical section "
 	      "(default: 0)\n"
 	      "      --think DUR      busy work after unlock (default: 0)\n"
+	      "      --think-dist D   fixed (default) or exp: exponential "
+	      "think times\n"
+	      "                       with mean --think\n"
+	      "      --cs-lines N     also write N shared cache lines in the "
+	      "critical\n"
+	      "                       section (default: 0)\n"
 	      "  -d, --duration DUR   measured time of each repetition "
 	      "(default: 500ms)\n"
 	      "      --warmup DUR     unmeasured time before it (default: "
@@ -92,7 +100,7 @@ static int run_usage(FILE *f, int rc)
 	      "(default: 10s)\n"
 	      "  -o, --output FILE    result file (default: "
 	      "lockbench-DATE-TIME.json)\n"
-	      "  -q, --quiet          no table on stdout\n"
+	      "  -q, --quiet          no table on stdout, no progress bar\n"
 	      "  -h, --help           this text\n\n"
 	      "Durations take a unit: ns, us, ms, s, min (250ns, 2us, "
 	      "1.5s).\n"
@@ -124,7 +132,12 @@ static void parse_methods(struct run_opts *o, const char *arg)
 	     item = strtok_r(NULL, ",", &save)) {
 		const struct lb_lock_ops *ops = lb_lock_find(item);
 		const char *hint = lb_closest(item, names, n);
+		const char *tl = getenv("LOCKBENCH_TEST_LOCKS");
 
+		/* Test-only methods: by name, and with LOCKBENCH_TEST_LOCKS=1. */
+		if (ops && (ops->flags & LB_TEST_ONLY) &&
+		    !(tl && !strcmp(tl, "1")))
+			ops = NULL;
 		if (!ops)
 			lb_usage_error("unknown method '%s'%s%s%s (see "
 				       "'lockbench list')",
@@ -184,6 +197,8 @@ enum {
 	OPT_STALL,
 	OPT_CO,
 	OPT_SAMPLE,
+	OPT_CS_LINES,
+	OPT_THINK_DIST,
 	OPT_READ_PCT,
 	OPT_OFFLOAD_MODE,
 	OPT_OFFLOAD_WORK,
@@ -214,6 +229,8 @@ static const struct option run_longopts[] = {
 	{ "spin", required_argument, NULL, OPT_SPIN },
 	{ "coroutines", required_argument, NULL, OPT_CO },
 	{ "sample-every", required_argument, NULL, OPT_SAMPLE },
+	{ "cs-lines", required_argument, NULL, OPT_CS_LINES },
+	{ "think-dist", required_argument, NULL, OPT_THINK_DIST },
 	{ "read-pct", required_argument, NULL, OPT_READ_PCT },
 	{ "offload-mode", required_argument, NULL, OPT_OFFLOAD_MODE },
 	{ "offload-work", required_argument, NULL, OPT_OFFLOAD_WORK },
@@ -272,6 +289,16 @@ static void parse_run_option(struct run_opts *o, int c, char **argv)
 		break;
 	case OPT_SPIN:
 		number_opt("--spin", optarg, 1, 100000000, &o->spin);
+		break;
+	case OPT_CS_LINES:
+		number_opt("--cs-lines", optarg, 0, 4096, &o->cs_lines);
+		break;
+	case OPT_THINK_DIST:
+		if (strcmp(optarg, "fixed") && strcmp(optarg, "exp"))
+			lb_usage_error("invalid --think-dist value '%s': "
+				       "expected fixed or exp",
+				       optarg);
+		o->think_exp = !strcmp(optarg, "exp");
 		break;
 	case OPT_SAMPLE: {
 		uint64_t n;
@@ -406,263 +433,65 @@ static void parse_run(struct run_opts *o, int argc, char **argv)
 		 "lockbench-%Y%m%d-%H%M%S.json", localtime(&now));
 	if (!o->output)
 		o->output = o->default_output;
-	if (lb_check_output_path(o->output, err, sizeof(err)))
+	if (lb_plan_check_output(o->output, err, sizeof(err)))
 		lb_usage_error("%s", err);
-}
-
-struct run_state {
-	struct run_opts *o;
-	struct lb_topo *topo;
-	struct lb_report report;
-	char affinity[128]; /* PUs the affinity mask allows, if restricted */
-	bool any_failed, any_error;
-};
-
-static void checkpoint(struct run_state *st)
-{
-	char err[LB_ERRLEN];
-	json_t *j = lb_report_json(&st->report);
-
-	if (!j)
-		lb_die("cannot build the result document");
-	if (lb_write_json_atomic(st->o->output, j, err, sizeof(err))) {
-		fprintf(stderr, "lockbench: %s\n", err);
-		exit(LB_EXIT_RUN);
-	}
-	json_decref(j);
-}
-
-static void progress(struct run_state *st, const struct lb_run_record *rec,
-		     unsigned int rep, unsigned int done, unsigned int total)
-{
-	if (!isatty(STDERR_FILENO))
-		return;
-	fprintf(stderr, "\r\033[K[%u/%u] %s, %u threads, rep %u/%u", done,
-		total, rec->ops->name, rec->nthreads, rep + 1,
-		rec->reps_wanted);
-}
-
-/* Prepare the records of one thread count (one per method). */
-static struct lb_run_record *records_for(struct run_state *st,
-					 unsigned int nthreads, double ns_iter)
-{
-	struct run_opts *o = st->o;
-	struct lb_run_record *recs = st->report.runs + st->report.nruns;
-	struct lb_placement *plan = lb_xzalloc(nthreads * sizeof(*plan));
-	char err[LB_ERRLEN];
-	bool over;
-	unsigned int m;
-
-	if (lb_pin_plan(st->topo, &o->pin, nthreads, plan, &over, err,
-			sizeof(err)))
-		lb_usage_error("%s", err);
-	for (m = 0; m < o->nmethods; m++) {
-		struct lb_run_record *r = &recs[m];
-
-		*r = (struct lb_run_record){
-			.ops = o->methods[m],
-			.workload = o->workload,
-			.nthreads = nthreads,
-			.placement = plan,
-			.oversubscribed = over,
-			.cs_ns = o->cs_ns,
-			.think_ns = o->think_ns,
-			.duration_ns = o->duration_ns,
-			.warmup_ns = o->warmup_ns,
-			.cs_iters = lb_delay_iters(o->cs_ns, ns_iter),
-			.think_iters = lb_delay_iters(o->think_ns, ns_iter),
-			.read_pct = (unsigned int)o->read_pct,
-			.wl_opts = o->wl_opts,
-			.coroutines =
-				o->coroutines ? (unsigned int)o->coroutines :
-				(o->methods[m]->flags & LB_NEEDS_COROUTINE) ?
-						1 :
-						0,
-			.reps_wanted = (unsigned int)o->reps,
-		};
-		r->wl_opts.cs_ns = o->cs_ns; /* sleeping offload work */
-		r->reps = lb_xzalloc(o->reps * sizeof(*r->reps));
-	}
-	return recs;
-}
-
-static unsigned int count_reps(const struct run_state *st)
-{
-	unsigned int i, n = 0;
-
-	for (i = 0; i < st->report.nruns; i++)
-		n += st->report.runs[i].nreps;
-	return n;
-}
-
-static void run_one(struct run_state *st, struct lb_run_record *rec)
-{
-	struct run_opts *o = st->o;
-	struct lb_rep_result *res = &rec->reps[rec->nreps];
-	struct lb_rep_cfg cfg = {
-		.ops = rec->ops,
-		.workload = rec->workload,
-		.nthreads = rec->nthreads,
-		.coroutines = rec->coroutines,
-		.topo = st->topo,
-		.placement = rec->placement,
-		.cs_iters = rec->cs_iters,
-		.think_iters = rec->think_iters,
-		.read_pct = rec->read_pct,
-		.wl_opts = rec->wl_opts,
-		.duration_ns = rec->duration_ns,
-		.warmup_ns = rec->warmup_ns,
-		.stall_timeout_ns = o->stall_ns,
-		.sample_every = o->sample_every,
-		.ns_per_cycle = st->report.ns_per_iter,
-		.sample_cost_ns = o->sample_cost_ns,
-		.lock_cfg = { .spin_limit = (unsigned int)o->spin },
-	};
-	unsigned int i;
-	int rc;
-
-	for (i = 0; i < lb_nlocks; i++)
-		if (lb_locks[i] == rec->ops)
-			cfg.lock_index = i;
-	rc = lb_run_rep(&cfg, res);
-	if (rc == LB_REP_INTERRUPTED) {
-		int sig = lb_interrupted();
-
-		lb_rep_result_free(res);
-		memset(res, 0, sizeof(*res));
-		checkpoint(st);
-		fprintf(stderr,
-			"\nlockbench: interrupted; the %u finished "
-			"repetitions are in %s\n",
-			count_reps(st), o->output);
-		exit(128 + sig);
-	}
-	rec->nreps++;
-	if (rc == LB_REP_SETUP) {
-		rec->setup_failed = true;
-		st->any_error = true;
-	} else if (!res->ok) {
-		st->any_failed = true;
-	}
-	checkpoint(st);
-	if (rc == LB_REP_STALLED) {
-		fprintf(stderr, "\nlockbench: %s, %u threads: %s\n",
-			rec->ops->name, rec->nthreads, res->failure);
-		fprintf(stderr, "lockbench: results so far are in %s\n",
-			o->output);
-		exit(LB_EXIT_RUN);
-	}
-}
-
-static void run_thread_count(struct run_state *st, unsigned int t_index,
-			     double ns_iter, unsigned int *done,
-			     unsigned int total)
-{
-	struct run_opts *o = st->o;
-	struct lb_run_record *recs;
-	unsigned int rep, m;
-
-	recs = records_for(st, o->threads[t_index], ns_iter);
-	st->report.nruns += o->nmethods;
-	for (rep = 0; rep < o->reps; rep++) {
-		for (m = 0; m < o->nmethods; m++) {
-			if (recs[m].setup_failed)
-				continue;
-			progress(st, &recs[m], rep, ++*done, total);
-			run_one(st, &recs[m]);
-		}
-	}
-	if (isatty(STDERR_FILENO))
-		fprintf(stderr, "\r\033[K");
-	for (m = 0; !o->quiet && m < o->nmethods; m++) {
-		lb_table_row(stdout, &recs[m]);
-		lb_table_extra(stdout, &recs[m]);
-	}
-	fflush(stdout);
-}
-
-static void print_header(struct run_state *st, double ns_iter)
-{
-	struct run_opts *o = st->o;
-	char host[512], cs[32], think[32], dur[32], warm[32];
-
-	if (o->quiet)
-		return;
-	lb_host_line(host, sizeof(host));
-	printf("lockbench %s on %s\n", PACKAGE_VERSION, host);
-	printf("workload %s, cs %s, think %s, %u x %s (warm-up %s), pin %s, "
-	       "cycle counter %.3f GHz\n",
-	       o->workload->name, lb_format_duration(o->cs_ns, cs, sizeof(cs)),
-	       lb_format_duration(o->think_ns, think, sizeof(think)),
-	       (unsigned int)o->reps,
-	       lb_format_duration(o->duration_ns, dur, sizeof(dur)),
-	       lb_format_duration(o->warmup_ns, warm, sizeof(warm)), o->pin_arg,
-	       1.0 / ns_iter);
-	printf("figures are medians over repetitions; ±95%% is the "
-	       "half-width of the\nconfidence interval of the mean; "
-	       "other-cpu is CPU time used by other\nprocesses during a "
-	       "repetition (the machine's state)\n\n");
-	lb_table_header(stdout);
-}
-
-static void stamp(char *buf, size_t len)
-{
-	time_t now = time(NULL);
-
-	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
 }
 
 int lb_cmd_run(int argc, char **argv)
 {
 	struct run_opts o;
-	struct run_state st = { .o = &o };
-	char err[LB_ERRLEN];
-	unsigned int t, done = 0, total;
-	double ns_iter;
+	struct lb_plan plan;
+	struct lb_engine e = { .plan = &plan };
+	char err[LB_ERRLEN], affinity[128];
+	unsigned int t;
+	int rc;
 
 	parse_run(&o, argc, argv);
 	lb_signals_install();
-	if (lb_topo_load(&st.topo, NULL, err, sizeof(err)))
+	if (lb_topo_load(&e.topo, NULL, err, sizeof(err)))
 		lb_usage_error("%s", err);
-	if (lb_topo_restrict_to_affinity(st.topo, st.affinity,
-					 sizeof(st.affinity)) &&
+	if (lb_topo_restrict_to_affinity(e.topo, affinity, sizeof(affinity)) &&
 	    !o.quiet)
-		printf("CPU affinity mask: using PUs %s only\n", st.affinity);
+		printf("CPU affinity mask: using PUs %s only\n", affinity);
 	if (!o.threads)
-		default_threads(&o, st.topo);
+		default_threads(&o, e.topo);
 	check_no_exclusion(&o);
-	for (t = 0; t < o.nthreads; t++) {
-		struct lb_placement *plan =
-			lb_xzalloc(o.threads[t] * sizeof(*plan));
-		bool over;
-
-		/* Validate every plan before running anything. */
-		if (lb_pin_plan(st.topo, &o.pin, o.threads[t], plan, &over, err,
-				sizeof(err)))
-			lb_usage_error("%s", err);
-		free(plan);
-	}
-	ns_iter = lb_delay_calibrate();
-	o.sample_cost_ns = lb_sample_cost_ns(ns_iter);
-	st.report = (struct lb_report){
-		.host = lb_host_json(),
-		.topology = lb_topo_json(st.topo),
-		.argc = argc + 1,
-		.argv = argv - 1,
-		.ns_per_iter = ns_iter,
-		.pin = o.pin_arg,
-		.runs = lb_xzalloc(o.nthreads * o.nmethods *
-				   sizeof(*st.report.runs)),
+	/* One group per thread count: its methods interleaved. */
+	plan = (struct lb_plan){
+		.pin_arg = o.pin_arg,
+		.pin = o.pin,
+		.duration_ns = o.duration_ns,
+		.warmup_ns = o.warmup_ns,
+		.stall_ns = o.stall_ns,
+		.spin = o.spin,
+		.reps = (unsigned int)o.reps,
+		.sample_every = o.sample_every,
 	};
-	stamp(st.report.created, sizeof(st.report.created));
-	total = o.nthreads * o.nmethods * (unsigned int)o.reps;
-	print_header(&st, ns_iter);
-	for (t = 0; t < o.nthreads; t++)
-		run_thread_count(&st, t, ns_iter, &done, total);
-	checkpoint(&st);
-	if (!o.quiet)
-		printf("\nresult file: %s\n", o.output);
-	return st.any_error  ? LB_EXIT_RUN :
-	       st.any_failed ? LB_EXIT_CHECK :
-			       LB_EXIT_OK;
+	for (t = 0; t < o.nthreads; t++) {
+		struct lb_plan_cfg tmpl = {
+			.workload = o.workload,
+			.nthreads = o.threads[t],
+			.cs_ns = o.cs_ns,
+			.think_ns = o.think_ns,
+			.read_pct = (unsigned int)o.read_pct,
+			.cs_lines = (unsigned int)o.cs_lines,
+			.think_exp = o.think_exp,
+			.wl_opts = o.wl_opts,
+		};
+
+		lb_plan_add_group(&plan, &tmpl, o.methods, o.nmethods,
+				  (unsigned int)o.coroutines);
+	}
+	/* Validate every plan before running anything. */
+	if (lb_plan_check_pins(&plan, e.topo, err, sizeof(err)))
+		lb_usage_error("%s", err);
+	e.output = o.output;
+	e.argc = argc + 1;
+	e.argv = argv - 1;
+	e.quiet = o.quiet;
+	rc = lb_engine_run(&e);
+	lb_plan_free(&plan);
+	free(o.threads);
+	lb_topo_destroy(e.topo);
+	return rc;
 }

@@ -25,6 +25,7 @@ static const char usage[] =
 	"  list      sync methods, workloads and pinning policies\n"
 	"  topo      the machine as hwloc sees it, and thread placement plans\n"
 	"  run       measure methods at thread counts, write a result file\n"
+	"  sweep     a matrix of runs from a preset or a spec, resumable\n"
 	"  plot      charts and an index page from result files (gnuplot)\n"
 	"  compare   regression check of one result file against another\n"
 	"  ab        run two builds interleaved and compare them\n"
@@ -230,6 +231,7 @@ static const struct {
 	{ "list", lb_cmd_list },
 	{ "topo", lb_cmd_topo },
 	{ "run", lb_cmd_run },
+	{ "sweep", lb_cmd_sweep },
 	/* charts and regression checks */
 	{ "plot", lb_cmd_plot },
 	{ "compare", lb_cmd_compare },

@@ -226,6 +226,13 @@ static json_t *config_json(const struct lb_run_record *rec, const char *pin)
 							"sleep" :
 							"busy"));
 	}
+	if (c) {
+		json_object_set_new(c, "cs_lines",
+				    json_integer((json_int_t)rec->cs_lines));
+		json_object_set_new(c, "think_dist",
+				    json_string(rec->think_exp ? "exp" :
+								 "fixed"));
+	}
 	if (c && rec->workload->uses_read_pct)
 		json_object_set_new(c, "read_pct",
 				    json_integer((json_int_t)rec->read_pct));
@@ -240,8 +247,12 @@ static json_t *run_json(const struct lb_run_record *rec, const char *pin)
 {
 	const char *status = lb_record_status(rec);
 	json_t *reps = json_array(), *summary = json_null();
+	const char *error = NULL;
 	unsigned int i;
 
+	/* Could not be measured: the last repetition says why. */
+	if (rec->setup_failed)
+		error = rec->reps[rec->nreps - 1].failure;
 	for (i = 0; i < rec->nreps; i++)
 		json_array_append_new(reps, rep_json(&rec->reps[i]));
 	/* A failed run is reported as failed, never as a number. */
@@ -256,10 +267,8 @@ static json_t *run_json(const struct lb_run_record *rec, const char *pin)
 		}
 	}
 	return json_pack("{s:s, s:s*, s:o, s:o, s:o}", "status", status,
-			 "error",
-			 rec->setup_failed ? rec->reps[0].failure : NULL,
-			 "config", config_json(rec, pin), "reps", reps,
-			 "summary", summary);
+			 "error", error, "config", config_json(rec, pin),
+			 "reps", reps, "summary", summary);
 }
 
 static json_t *argv_json(int argc, char **argv)

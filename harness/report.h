@@ -25,12 +25,18 @@ struct lb_run_record {
 	uint64_t cs_ns, think_ns, duration_ns, warmup_ns;
 	uint64_t cs_iters, think_iters;
 	unsigned int read_pct; /* --read-pct, for workloads that use it */
+	unsigned int cs_lines; /* --cs-lines */
+	bool think_exp; /* --think-dist exp */
 	struct lb_wl_opts wl_opts; /* offload's options (cs_ns filled) */
 	unsigned int coroutines;
 	unsigned int reps_wanted;
 	struct lb_rep_result *reps; /* reps_wanted slots, nreps filled */
 	unsigned int nreps;
-	bool setup_failed; /* could not run at all: reps[0].failure says why */
+	/*
+	 * Could not be measured (setup failed, workers stalled, the worker
+	 * process crashed): no more repetitions; the last one says why.
+	 */
+	bool setup_failed;
 };
 
 struct lb_report {

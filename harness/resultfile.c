@@ -206,8 +206,11 @@ static void load_rep(struct ctx *c, struct lb_rf *rf, json_t *rep,
 	tops = need(c, rep, where, "thread_ops");
 	if (c->failed)
 		return;
-	/* one count per worker: threads, or threads x coroutines */
-	if (!json_is_array(tops) || json_array_size(tops) < 1 ||
+	/*
+	 * One count per worker: threads, or threads x coroutines; none in a
+	 * repetition that could not run (setup failure, stall, crash).
+	 */
+	if (!json_is_array(tops) || json_array_size(tops) < (r->ok ? 1 : 0) ||
 	    json_array_size(tops) > (size_t)nthreads * LB_MAX_THREADS) {
 		fail(c, where, "'thread_ops' is not an array of counts");
 		return;

@@ -266,11 +266,23 @@ static struct lb_run *run_new(const struct lb_rep_cfg *cfg)
 	run->read_pct = cfg->read_pct;
 	run->nworkers = lb_rep_workers(cfg);
 	run->wl_opts = cfg->wl_opts;
+	run->cs_lines = cfg->cs_lines;
+	if (cfg->cs_lines)
+		run->lines = lb_xaligned_zalloc(LB_PAD_SIZE,
+						cfg->cs_lines * LB_CACHELINE);
+	if (cfg->think_exp && cfg->think_iters) {
+		uint64_t *t = lb_xzalloc(LB_THINK_TABLE * sizeof(*t));
+
+		lb_think_table_fill(t, cfg->think_iters);
+		run->think_table = t;
+	}
 	return run;
 }
 
 static void run_free(struct lb_run *run)
 {
+	free(run->lines);
+	free((void *)run->think_table);
 	free(run->lock);
 	free(run);
 }

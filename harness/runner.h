@@ -24,6 +24,8 @@ struct lb_rep_cfg {
 	const struct lb_topo *topo;
 	const struct lb_placement *placement; /* nthreads entries */
 	uint64_t cs_iters, think_iters;
+	unsigned int cs_lines; /* shared cache lines written per section */
+	bool think_exp; /* exponential think time (mean think_iters) */
 	unsigned int read_pct; /* rwmix: percent of reads */
 	struct lb_wl_opts wl_opts; /* offload's options */
 	uint64_t duration_ns, warmup_ns;
@@ -43,7 +45,7 @@ struct lb_rep_result {
 	 */
 	struct lb_hist *latency;
 	uint32_t sample_every;
-	char failure[256]; /* why not, when !ok */
+	char failure[512]; /* why not, when !ok */
 	uint64_t elapsed_ns; /* measured window, from the clock */
 	uint64_t ops; /* operations in the window, all threads */
 	/* Per worker (threads x coroutines), worker w on thread w / K. */
@@ -59,13 +61,37 @@ struct lb_rep_result {
 	struct lb_wl_figures fig; /* the workload's extra figures, if any */
 };
 
+/*
+ * What lb_run_rep() returns.  SETUP, STALLED and CRASHED mean the
+ * configuration could not be measured (res->failure says why, in one line);
+ * the caller records the failure and goes on with the next configuration.
+ */
 enum lb_rep_status {
 	LB_REP_RAN = 0, /* figures valid if res->ok, else check failed */
 	LB_REP_SETUP = -1, /* could not start (threads, pinning, init) */
-	LB_REP_STALLED = -2, /* workers stuck: the process must exit */
+	LB_REP_STALLED = -2, /* workers stuck: which and where in failure */
 	LB_REP_INTERRUPTED = -3, /* SIGINT/SIGTERM: abandoned, not kept */
+	LB_REP_CRASHED = -4, /* the worker process died (signal, exit) */
 };
 
+/*
+ * lb_run_rep - run one repetition of @cfg and fill @res (released with
+ * lb_rep_result_free() whatever the return value).
+ *
+ * Process isolation: the repetition runs in a child process forked for it,
+ * which sends @res back through a pipe, so that a lock that deadlocks,
+ * livelocks or crashes takes only the child with it.  The parent waits
+ * with a deadline; stuck workers are named with where they are stuck
+ * (LB_REP_STALLED), a child killed by a signal gives LB_REP_CRASHED with
+ * the signal and the child's last stderr line, and SIGINT/SIGTERM kill the
+ * child (LB_REP_INTERRUPTED).  LOCKBENCH_ISOLATE=0 in the environment runs
+ * the repetition in-process instead (for debuggers); a stall then leaves
+ * the stuck threads behind.
+ *
+ * Must be called from the main thread while the process has no other
+ * thread (fork() copies only the caller; every worker thread of a
+ * repetition lives and dies in its child), with lb_signals_install() done.
+ */
 int lb_run_rep(const struct lb_rep_cfg *cfg, struct lb_rep_result *res);
 /* Workers in one repetition: threads x max(coroutines, 1). */
 unsigned int lb_rep_workers(const struct lb_rep_cfg *cfg);

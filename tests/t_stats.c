@@ -3,6 +3,7 @@
 #include <math.h>
 
 #include "harness/stats.h"
+#include "workloads/workload.h"
 #include "tests/tap.h"
 
 static bool near(double a, double b, double tol)
@@ -19,7 +20,7 @@ int main(void)
 	const uint64_t half[] = { 30, 10 };
 	struct lb_summary s;
 
-	tap_plan(12);
+	tap_plan(14);
 	lb_summarize(x, 8, &s);
 	tap_ok(s.n == 8 && s.min == 2 && s.max == 9, "n, min, max");
 	tap_ok(near(s.mean, 5, 1e-12) && near(s.median, 4.5, 1e-12),
@@ -47,5 +48,27 @@ int main(void)
 	tap_ok(near(lb_jain(half, 2), 0.8, 1e-12), "Jain: 30/10 = 0.8");
 	tap_ok(isnan(lb_jain((const uint64_t[]){ 0, 0 }, 2)),
 	       "Jain: no work = NaN");
+	{
+		/* --think-dist exp: the table's mean and median. */
+		uint64_t table[LB_THINK_TABLE], sum = 0;
+		unsigned int i;
+		bool sorted = true;
+
+		lb_think_table_fill(table, 1000);
+		for (i = 0; i < LB_THINK_TABLE; i++) {
+			sum += table[i];
+			sorted = sorted && (!i || table[i] >= table[i - 1]);
+		}
+		/* Midpoint quantiles of Exp(1000): mean 1000 within 1%. */
+		tap_ok(near((double)sum / LB_THINK_TABLE, 1000, 10),
+		       "exponential think table: mean %.1f (want 1000)",
+		       (double)sum / LB_THINK_TABLE);
+		/* The median of Exp(m) is m ln 2 = 693. */
+		tap_ok(sorted &&
+			       near((double)table[LB_THINK_TABLE / 2], 693, 10),
+		       "exponential think table: increasing, median %llu "
+		       "(want 693)",
+		       (unsigned long long)table[LB_THINK_TABLE / 2]);
+	}
 	return tap_done();
 }

@@ -25,18 +25,20 @@
 		struct lb_run *run = w->run;                           \
 		void *lock = run->lock, *node = w->node;               \
 		const uint64_t cs = run->cs_iters;                     \
-		const uint64_t think = run->think_iters;               \
+		const unsigned int nlines = run->cs_lines;             \
+		uint64_t *lines = run->lines;                          \
 		unsigned int seen = LB_PHASE_WARMUP;                   \
 		uint32_t countdown = 0;                                \
-		uint64_t ops = 0;                                      \
+		uint64_t ops = 0, rng = w->index * 2654435761u + 1;    \
                                                                        \
 		while (!lb_loop_stop(w, &seen, ops, &countdown)) {     \
 			LB_TIMED(w, countdown, id##_lock(lock, node)); \
 			run->counter++;                                \
+			lb_touch_lines(lines, nlines);                 \
 			lb_delay(cs);                                  \
 			id##_unlock(lock, node);                       \
 			lb_fetch_add_relaxed(&run->acounter, 1);       \
-			lb_delay(think);                               \
+			lb_delay(lb_think_ticks(run, &rng));           \
 			ops++;                                         \
 		}                                                      \
 	}

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <math.h>
 #include <string.h>
 
 #include "harness/hist.h"
@@ -39,6 +40,16 @@ static uint32_t pick_sample_interval(const struct lb_worker *w, uint64_t ops)
 	pace = (double)(lb_now_ns() - w->t_start) / (double)ops;
 	n = run->sample_cost_ns / (SAMPLE_BUDGET * (pace > 0 ? pace : 1));
 	return n < 1 ? 1 : n > SAMPLE_MAX ? SAMPLE_MAX : (uint32_t)n + 1;
+}
+
+void lb_think_table_fill(uint64_t *table, uint64_t mean)
+{
+	unsigned int i;
+
+	for (i = 0; i < LB_THINK_TABLE; i++)
+		table[i] = (uint64_t)llround(
+			-(double)mean *
+			log(1.0 - (i + 0.5) / (double)LB_THINK_TABLE));
 }
 
 void lb_worker_sample(struct lb_worker *w, uint64_t cycles)

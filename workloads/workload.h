@@ -85,6 +85,15 @@ struct lb_run {
 	uint64_t cs_iters; /* lb_delay iterations inside the section */
 	uint64_t think_iters; /* lb_delay iterations after unlock */
 	/*
+	 * --think-dist exp: LB_THINK_TABLE think times drawn uniformly from
+	 * this table (the exponential distribution's quantiles, mean
+	 * think_iters); NULL for a fixed think time.
+	 */
+	const uint64_t *think_table;
+	/* --cs-lines: shared cache lines written in the critical section. */
+	unsigned int cs_lines;
+	uint64_t *lines; /* cs_lines x LB_CACHELINE bytes, under the lock */
+	/*
 	 * Latency sampling (read-only after the start barrier):
 	 * LB_SAMPLE_AUTO picks each worker's interval from its warm-up pace,
 	 * LB_SAMPLE_OFF disables it, any other value is the interval.
@@ -166,6 +175,42 @@ static inline bool lb_loop_stop(struct lb_worker *w, unsigned int *seen,
 	*countdown = w->sample_every;
 	return false;
 }
+
+#define LB_THINK_TABLE 256
+
+/* A worker's private generator (xorshift64): no shared state. */
+static inline uint64_t lb_rand(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* This operation's think time, in delay ticks. */
+static inline uint64_t lb_think_ticks(const struct lb_run *run, uint64_t *rng)
+{
+	if (lb_likely(!run->think_table))
+		return run->think_iters;
+	return run->think_table[lb_rand(rng) % LB_THINK_TABLE];
+}
+
+/* Write the critical section's shared cache lines (--cs-lines). */
+static inline void lb_touch_lines(uint64_t *lines, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		lines[i * (LB_CACHELINE / sizeof(*lines))]++;
+}
+
+/*
+ * Fill @table with the exponential distribution's quantiles for mean
+ * @mean: entry i is -mean * ln(1 - (i + 0.5) / LB_THINK_TABLE), so a
+ * uniform pick from it is an exponential draw (to 1/256 resolution) at the
+ * cost of a table load instead of a logarithm.
+ */
+void lb_think_table_fill(uint64_t *table, uint64_t mean);
 
 /* Record one timed acquisition of @cycles (the rare path of LB_TIMED). */
 void lb_worker_sample(struct lb_worker *w, uint64_t cycles);
