@@ -217,6 +217,10 @@ int lb_cmd_ab(int argc, char **argv)
 		if (stat(keep, &st) && mkdir(keep, 0755))
 			lb_usage_error("invalid --keep directory '%s': %s",
 				       keep, strerror(errno));
+		if (!stat(keep, &st) && !S_ISDIR(st.st_mode))
+			lb_usage_error("invalid --keep directory '%s': not a "
+				       "directory",
+				       keep);
 		snprintf(dir, sizeof(dir), "%s", keep);
 	} else {
 		tmp = getenv("TMPDIR");
@@ -257,11 +261,14 @@ int lb_cmd_ab(int argc, char **argv)
 			st = 0;
 		}
 		if (st) {
-			fprintf(stderr,
-				"%slockbench: ab: invocation %u of %c failed "
-				"(exit status %d): %s\n",
-				isatty(STDERR_FILENO) ? "\n" : "", i / 2 + 1,
-				i % 2 ? 'B' : 'A', st, which->words[0]);
+			/* Bad run options, or no such command: said once. */
+			if (st != LB_EXIT_USAGE && st != 127)
+				fprintf(stderr,
+					"%slockbench: ab: invocation %u of %c "
+					"failed (exit status %d): %s\n",
+					isatty(STDERR_FILENO) ? "\n" : "",
+					i / 2 + 1, i % 2 ? 'B' : 'A', st,
+					which->words[0]);
 			if (!keep)
 				remove_dir(dir, (unsigned int)runs);
 			exit(st == LB_EXIT_USAGE || st == 127 ? LB_EXIT_USAGE :

@@ -15,6 +15,15 @@
  *   cpu-threads         CPU time per operation against threads
  *   share               each thread's share of the operations, for the
  *                       configuration with the most threads
+ *   acquire-latency     workload acquire: the workers' acquire latency,
+ *                       p50 and p99 per method, log scale
+ *   acquire-loop        workload acquire: the event loop's iterations per
+ *                       second per method
+ *   offload-latency     workload offload: the hand-off round trip, p50 and
+ *                       p99 per offload mode and work kind, log scale
+ *   offload-throughput  workload offload: operations per second per mode
+ *                       and work kind
+ * (the last four against threads, or against --cs when only it varies).
  * Several files on one chart are labelled "host commit".
  */
 #include "config.h"
@@ -98,7 +107,9 @@ static int plot_usage(FILE *f, int rc)
 	      "  -h, --help           this text\n\n"
 	      "charts: throughput-threads, throughput-cs (several critical "
 	      "sections),\nfairness-threads, latency (when recorded), "
-	      "cpu-threads, share.\n",
+	      "cpu-threads, share;\nacquire-latency, acquire-loop (workload "
+	      "acquire); offload-latency,\noffload-throughput (workload "
+	      "offload).\n",
 	      f);
 	return rc;
 }
@@ -259,6 +270,25 @@ static bool varies(const struct input *in, int which)
 	return false;
 }
 
+/* Do the usable runs differ in their workload? */
+static bool workloads_vary(const struct input *in)
+{
+	const char *first = NULL;
+	unsigned int f, i;
+
+	for (f = 0; f < in->n; f++)
+		for (i = 0; i < in->rf[f]->nruns; i++) {
+			const struct lb_rf_run *r = &in->rf[f]->runs[i];
+
+			if (!run_usable(r))
+				continue;
+			if (first && strcmp(first, r->workload))
+				return true;
+			first = r->workload;
+		}
+	return false;
+}
+
 /* "pthread, cs 100ns (host commit)": only what tells lines apart. */
 static void series_title(const struct input *in, unsigned int f,
 			 const struct lb_rf_run *r, bool with_threads,
@@ -268,6 +298,12 @@ static void series_title(const struct input *in, unsigned int f,
 	size_t used;
 
 	used = (size_t)snprintf(buf, len, "%s", r->method);
+	if (workloads_vary(in) && used < len)
+		used += (size_t)snprintf(buf + used, len - used, " %s",
+					 r->workload);
+	if (*r->offload_mode && used < len)
+		used += (size_t)snprintf(buf + used, len - used, " %s %s",
+					 r->offload_mode, r->offload_work);
 	if (with_threads && used < len)
 		used += (size_t)snprintf(buf + used, len - used, ", %u thr",
 					 r->threads);
@@ -509,6 +545,223 @@ static void y_axis(struct chart *c)
 	c->logy = lo > 0 && hi > 20 * lo;
 }
 
+/* ------------------------------------------------ acquire and offload */
+
+/* What a workload chart draws, from each usable run of its workload. */
+enum wl_fig {
+	WL_LATENCY, /* latency_ns p50 and p99: two series per line */
+	WL_LOOP, /* loop_progress.per_sec */
+	WL_THROUGHPUT, /* ops_per_sec, in thousands */
+};
+
+/* Do the usable runs of @wl differ in: 0 cs, 1 think, 2 threads? */
+static bool wl_varies(const struct input *in, const char *wl, int which)
+{
+	bool seen = false;
+	uint64_t first = 0;
+	unsigned int f, i;
+
+	for (f = 0; f < in->n; f++)
+		for (i = 0; i < in->rf[f]->nruns; i++) {
+			const struct lb_rf_run *r = &in->rf[f]->runs[i];
+			uint64_t v = which == 0 ? r->cs_ns :
+				     which == 1 ? r->think_ns :
+						  r->threads;
+
+			if (!run_usable(r) || strcmp(r->workload, wl))
+				continue;
+			if (seen && v != first)
+				return true;
+			seen = true;
+			first = v;
+		}
+	return false;
+}
+
+/* Against --cs only when the thread count is the same everywhere. */
+static bool wl_by_cs(const struct input *in, const char *wl)
+{
+	return !wl_varies(in, wl, 2) && wl_varies(in, wl, 0);
+}
+
+/*
+ * Must lines of @wl name their file?  Only when the files holding its runs
+ * differ in host or commit, or two of them hold the same configuration
+ * (one file per offload mode needs no label).
+ */
+static bool wl_label_files(const struct input *in, const char *wl)
+{
+	unsigned int f, g, i, j, first = UINT32_MAX;
+
+	for (f = 0; f < in->n; f++)
+		for (i = 0; i < in->rf[f]->nruns; i++) {
+			const struct lb_rf_run *r = &in->rf[f]->runs[i];
+
+			if (!run_usable(r) || strcmp(r->workload, wl))
+				continue;
+			if (first == UINT32_MAX)
+				first = f;
+			if (strcmp(in->host_commit[f], in->host_commit[first]))
+				return true;
+			for (g = 0; g < f; g++)
+				for (j = 0; j < in->rf[g]->nruns; j++)
+					if (!strcmp(in->rf[g]->runs[j].key,
+						    r->key))
+						return true;
+		}
+	return false;
+}
+
+/* "rfifolock p99", "submit_co, sleep, work 1us (host commit)" */
+static void wl_title(const struct input *in, unsigned int f,
+		     const struct lb_rf_run *r, const char *pct, char *buf,
+		     size_t len)
+{
+	bool off = !strcmp(r->workload, "offload");
+	char b[32];
+	size_t used;
+
+	if (off)
+		used = (size_t)snprintf(buf, len, "%s, %s", r->offload_mode,
+					r->offload_work);
+	else
+		used = (size_t)snprintf(buf, len, "%s", r->method);
+	if (!wl_by_cs(in, r->workload) && wl_varies(in, r->workload, 0) &&
+	    used < len)
+		used += (size_t)snprintf(buf + used, len - used, ", %s %s",
+					 off ? "work" : "cs",
+					 fmt_ns(r->cs_ns, b, sizeof(b)));
+	if (wl_varies(in, r->workload, 1) && used < len)
+		used += (size_t)snprintf(buf + used, len - used, ", think %s",
+					 fmt_ns(r->think_ns, b, sizeof(b)));
+	if (r->test_slowdown_pct > 0 && used < len)
+		used += (size_t)snprintf(buf + used, len - used,
+					 " [TEST SLOWDOWN %g%%]",
+					 r->test_slowdown_pct);
+	if (pct && used < len)
+		used += (size_t)snprintf(buf + used, len - used, " %s", pct);
+	if (in->n > 1 && wl_label_files(in, r->workload) && used < len)
+		snprintf(buf + used, len - used, " (%s)", in->label[f]);
+}
+
+static void fill_wl(const struct input *in, struct chart *c, const char *wl,
+		    enum wl_fig fig)
+{
+	bool by_cs = wl_by_cs(in, wl);
+	char id[2048], sid[2100], title[256];
+	unsigned int f, i, p;
+
+	for (f = 0; f < in->n; f++)
+		for (i = 0; i < in->rf[f]->nruns; i++) {
+			const struct lb_rf_run *r = &in->rf[f]->runs[i];
+			double x = by_cs ? (double)r->cs_ns : r->threads;
+			struct lb_summary s;
+
+			if (!run_usable(r) || strcmp(r->workload, wl))
+				continue;
+			key_without(r, by_cs ? "cs_ns" : "threads", f, id,
+				    sizeof(id));
+			if (fig == WL_LATENCY) {
+				/* the pair p50, p99 stays adjacent */
+				for (p = 0; p < 2; p++) {
+					snprintf(sid, sizeof(sid), "%s|%u", id,
+						 p);
+					wl_title(in, f, r, p ? "p99" : "p50",
+						 title, sizeof(title));
+					run_summary(r,
+						    p ? "latency_ns.p99" :
+							"latency_ns.p50",
+						    &s);
+					if (s.n)
+						add_point(series_get(c, sid,
+								     title),
+							  x, s.median, s.min,
+							  s.max);
+				}
+				continue;
+			}
+			wl_title(in, f, r, NULL, title, sizeof(title));
+			run_summary(r,
+				    fig == WL_LOOP ? "loop_progress.per_sec" :
+						     "ops_per_sec",
+				    &s);
+			if (!s.n)
+				continue;
+			add_point(series_get(c, id, title), x,
+				  s.median * (fig == WL_LOOP ? 1 : 1e-3),
+				  fmax(s.ci95_lo, s.min) *
+					  (fig == WL_LOOP ? 1 : 1e-3),
+				  fmin(s.ci95_hi, s.max) *
+					  (fig == WL_LOOP ? 1 : 1e-3));
+		}
+}
+
+/* The x axis of a workload chart: its runs' thread counts or --cs. */
+static void wl_axis(const struct input *in, struct chart *c, const char *wl)
+{
+	unsigned int f, i, lo = UINT32_MAX, hi = 0, pus = UINT32_MAX, t;
+	uint64_t cslo = UINT64_MAX, cshi = 0;
+	unsigned int count = 0;
+	size_t used = 0;
+
+	for (f = 0; f < in->n; f++)
+		for (i = 0; i < in->rf[f]->nruns; i++) {
+			const struct lb_rf_run *r = &in->rf[f]->runs[i];
+
+			if (!run_usable(r) || strcmp(r->workload, wl))
+				continue;
+			pus = in->rf[f]->pus < pus ? in->rf[f]->pus : pus;
+			lo = r->threads < lo ? r->threads : lo;
+			hi = r->threads > hi ? r->threads : hi;
+			cslo = r->cs_ns < cslo ? r->cs_ns : cslo;
+			cshi = r->cs_ns > cshi ? r->cs_ns : cshi;
+		}
+	if (!hi)
+		return;
+	if (wl_by_cs(in, wl)) {
+		c->xlabel = !strcmp(wl, "offload") ?
+				    "work handed off (--cs, ns)" :
+				    "critical section (--cs, ns)";
+		c->logx = cslo > 0 && cshi >= 8 * cslo ? 10 : 0;
+		return;
+	}
+	c->logx = hi >= 8 * lo ? 2 : 0;
+	for (t = lo; t <= hi && used < sizeof(c->xtics) - 12; t++) {
+		bool seen = false;
+
+		for (f = 0; f < in->n && !seen; f++)
+			for (i = 0; i < in->rf[f]->nruns && !seen; i++)
+				seen = in->rf[f]->runs[i].threads == t &&
+				       run_usable(&in->rf[f]->runs[i]) &&
+				       !strcmp(in->rf[f]->runs[i].workload, wl);
+		if (seen && ++count <= 16)
+			used += (size_t)snprintf(c->xtics + used,
+						 sizeof(c->xtics) - used,
+						 "%s%u", used ? "," : "", t);
+	}
+	if (used >= sizeof(c->xtics) - 12 || count > 16)
+		c->xtics[0] = '\0';
+	if (hi > pus)
+		c->xover = c->logx ? pus * M_SQRT2 : pus + 0.5;
+}
+
+/* Does any file hold usable runs of @wl with this figure? */
+static bool wl_has(const struct input *in, const char *wl, enum wl_fig fig)
+{
+	unsigned int f, i;
+
+	for (f = 0; f < in->n; f++) {
+		if ((fig == WL_LOOP && !in->rf[f]->has_loop) ||
+		    (fig == WL_LATENCY && !in->rf[f]->has_wl_latency))
+			continue;
+		for (i = 0; i < in->rf[f]->nruns; i++)
+			if (run_usable(&in->rf[f]->runs[i]) &&
+			    !strcmp(in->rf[f]->runs[i].workload, wl))
+				return true;
+	}
+	return false;
+}
+
 /* ------------------------------------------------------------ output */
 
 static int write_data(const struct plot_opts *o, struct chart *c, char *err,
@@ -642,6 +895,69 @@ static void html_num(FILE *f, double v, int decimals, const char *suffix)
 		fputs("&ndash;", f);
 }
 
+/* The acquire and offload runs' own figures, when the file has them. */
+static void html_wl_table(FILE *f, const struct lb_rf *rf)
+{
+	static const char *const metrics[] = {
+		"latency_ns.p50",
+		"latency_ns.p99",
+		"latency_ns.max",
+		"loop_progress.per_sec",
+		"loop_progress.kicks_per_sec",
+	};
+	unsigned int i, m;
+	char b1[32];
+
+	if (!rf->has_wl_latency && !rf->has_loop)
+		return;
+	fprintf(f,
+		"<p>Workloads acquire and offload: latency is the workers' "
+		"acquire latency (acquire) or the hand-off round trip "
+		"(offload); the event loop's iterations and contention kicks "
+		"per second (acquire). Medians over repetitions.</p>\n"
+		"<table class=\"figures\" id=\"wl-figures\">\n<tr>"
+		"<th>method</th><th>workload</th><th>offload mode, work</th>"
+		"<th>threads</th><th>cs</th><th>reps</th>"
+		"<th>latency p50 (ns)</th><th>p99 (ns)</th><th>max (ns)</th>"
+		"<th>loop iterations/s</th><th>kicks/s</th><th>status</th>"
+		"</tr>\n");
+	for (i = 0; i < rf->nruns; i++) {
+		const struct lb_rf_run *r = &rf->runs[i];
+
+		if (strcmp(r->workload, "acquire") &&
+		    strcmp(r->workload, "offload"))
+			continue;
+		fprintf(f, "<tr%s><td>",
+			r->oversubscribed ? " class=\"over\"" : "");
+		html_escape(f, r->method);
+		fprintf(f, "</td><td>");
+		html_escape(f, r->workload);
+		fprintf(f, "</td><td>");
+		if (*r->offload_mode) {
+			html_escape(f, r->offload_mode);
+			fprintf(f, ", ");
+			html_escape(f, r->offload_work);
+		} else {
+			fputs("&ndash;", f);
+		}
+		fprintf(f, "</td><td>%u%s</td><td>%s</td><td>%u</td>",
+			r->threads, r->oversubscribed ? " (over)" : "",
+			fmt_ns(r->cs_ns, b1, sizeof(b1)), r->nreps);
+		for (m = 0; m < LB_ARRAY_SIZE(metrics); m++) {
+			struct lb_summary s;
+
+			run_summary(r, metrics[m], &s);
+			fprintf(f, "<td>");
+			html_num(f, s.median, m < 3 ? 0 : 1, "");
+			fprintf(f, "</td>");
+		}
+		fprintf(f, "<td>");
+		html_escape(f, r->status);
+		fprintf(f, "</td></tr>\n");
+	}
+	fprintf(f, "</table>\n");
+}
+
 static void html_file_table(FILE *f, const struct input *in, unsigned int k)
 {
 	const struct lb_rf *rf = in->rf[k];
@@ -716,6 +1032,7 @@ static void html_file_table(FILE *f, const struct input *in, unsigned int k)
 		fprintf(f, "</td></tr>\n");
 	}
 	fprintf(f, "</table>\n");
+	html_wl_table(f, rf);
 }
 
 static int write_index(const struct plot_opts *o, const struct input *in,
@@ -890,7 +1207,98 @@ static void chart_title(const struct input *in, struct chart *c,
 			 what, in->n);
 }
 
-enum { CH_THREADS, CH_CS, CH_FAIRNESS, CH_LATENCY, CH_CPU, CH_SHARE, CH_N };
+enum {
+	CH_THREADS,
+	CH_CS,
+	CH_FAIRNESS,
+	CH_LATENCY,
+	CH_CPU,
+	CH_SHARE,
+	CH_ACQ_LATENCY,
+	CH_ACQ_LOOP,
+	CH_OFF_LATENCY,
+	CH_OFF_THROUGHPUT,
+	CH_N
+};
+
+/* A workload's chart: drawn only when the files hold its figures. */
+static void build_wl_chart(const struct input *in, struct chart *c,
+			   const char *wl, enum wl_fig fig, const char *what)
+{
+	chart_title(in, c, what);
+	if (!wl_has(in, wl, fig)) {
+		snprintf(c->why_not, sizeof(c->why_not),
+			 "these result files hold no %s runs with these "
+			 "figures (lockbench run -w %s)",
+			 wl, wl);
+		return;
+	}
+	c->xlabel = strcmp(wl, "acquire") ?
+			    "threads" :
+			    "worker threads (the event loop is one more)";
+	wl_axis(in, c, wl);
+	fill_wl(in, c, wl, fig);
+	if (fig != WL_LATENCY)
+		y_axis(c);
+}
+
+static void build_wl_charts(const struct input *in, struct chart *ch)
+{
+	ch[CH_ACQ_LATENCY] = (struct chart){
+		.name = "acquire-latency",
+		.template = "plot-pct.gp",
+		.caption = "Workload acquire: how long a worker waits for the "
+			   "context an event loop holds (lock call to holding "
+			   "the lock), p50 (dashed, open points) and p99 "
+			   "(solid, filled), median over repetitions, bars "
+			   "min to max. Read it with acquire-loop: the price "
+			   "the workers pay for keeping the loop moving.",
+		.ylabel = "acquire latency (ns, log scale)",
+	};
+	build_wl_chart(in, &ch[CH_ACQ_LATENCY], "acquire", WL_LATENCY,
+		       "Acquire latency (p50, p99)");
+	ch[CH_ACQ_LOOP] = (struct chart){
+		.name = "acquire-loop",
+		.template = "plot-lines.gp",
+		.caption = "Workload acquire: the event loop's own progress, "
+			   "iterations per second (each waits for a 100 us "
+			   "tick or a kick, then dispatches --cs of work under "
+			   "the lock) while the workers contend for its "
+			   "context: does the lock let the loop keep running? "
+			   "Median, bars the 95% confidence interval. The loop "
+			   "is one more thread than the workers.",
+		.ylabel = "event-loop iterations per second",
+	};
+	build_wl_chart(in, &ch[CH_ACQ_LOOP], "acquire", WL_LOOP,
+		       "Event-loop progress under contention");
+	ch[CH_OFF_LATENCY] = (struct chart){
+		.name = "offload-latency",
+		.template = "plot-pct.gp",
+		.caption =
+			"Workload offload: the round trip of handing --cs of "
+			"work (busy or sleep) to the thread pool, from just "
+			"before the hand-off to the coroutine running again "
+			"with the result, per offload mode (inline: a "
+			"blocking call in the loop thread, no hand-off). p50 "
+			"dashed with open points, p99 solid with filled "
+			"points; median over repetitions, bars min to max.",
+		.ylabel = "hand-off round trip (ns, log scale)",
+	};
+	build_wl_chart(in, &ch[CH_OFF_LATENCY], "offload", WL_LATENCY,
+		       "Offload round trip (p50, p99)");
+	ch[CH_OFF_THROUGHPUT] = (struct chart){
+		.name = "offload-throughput",
+		.template = "plot-lines.gp",
+		.caption = "Workload offload: operations completed per second "
+			   "(all coroutines), per offload mode and work kind: "
+			   "handing blocking work to the pool pays when it "
+			   "beats inline. Median, bars the 95% confidence "
+			   "interval.",
+		.ylabel = "throughput (thousand operations per second)",
+	};
+	build_wl_chart(in, &ch[CH_OFF_THROUGHPUT], "offload", WL_THROUGHPUT,
+		       "Offload throughput");
+}
 
 static void build_charts(const struct input *in, struct chart *ch)
 {
@@ -992,6 +1400,7 @@ static void build_charts(const struct input *in, struct chart *ch)
 			 share->threads, fmt_ns(share->cs_ns, cs, sizeof(cs)),
 			 in->label[0]);
 	}
+	build_wl_charts(in, ch);
 }
 
 int lb_cmd_plot(int argc, char **argv)

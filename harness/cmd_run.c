@@ -104,7 +104,13 @@ static int run_usage(FILE *f, int rc)
 	      "  -h, --help           this text\n\n"
 	      "Durations take a unit: ns, us, ms, s, min (250ns, 2us, "
 	      "1.5s).\n"
-	      "More threads than PUs is allowed and flagged OVERSUBSCRIBED.\n",
+	      "More threads than PUs is allowed and flagged OVERSUBSCRIBED.\n"
+	      "Each repetition runs in a child process: a configuration that "
+	      "stalls or\ncrashes is recorded as an error and the others "
+	      "still run.\n\n"
+	      "exit status: 0 success, 1 a correctness check failed, 2 bad "
+	      "usage or input,\n3 a configuration could not be measured "
+	      "(stall, crash, no threads; 3 wins\nover 1)\n",
 	      f);
 	return rc;
 }

@@ -133,6 +133,15 @@ static void parse_sweep(struct sweep_opts *o, int argc, char **argv)
 		o->output = o->default_output;
 }
 
+/* @a and @b name the same existing file. */
+static bool same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+
+	return !stat(a, &sa) && !stat(b, &sb) && sa.st_dev == sb.st_dev &&
+	       sa.st_ino == sb.st_ino;
+}
+
 /* The spec file's text (malloc'd, *len bytes), or exit 2. */
 static char *read_spec(const struct sweep_opts *o, size_t *len)
 {
@@ -272,6 +281,7 @@ int lb_cmd_sweep(int argc, char **argv)
 	if (o.show) {
 		fwrite(text, 1, len, stdout);
 		free(buf);
+		free(cmdline);
 		return 0;
 	}
 	if (lb_sweep_spec_parse(text, len, o.what, &spec, err, sizeof(err)))
@@ -279,6 +289,10 @@ int lb_cmd_sweep(int argc, char **argv)
 	free(buf);
 	if (lb_plan_check_output(o.output, err, sizeof(err)))
 		lb_usage_error("%s", err);
+	if (is_file && same_file(o.what, o.output))
+		lb_usage_error("invalid output file '%s': it is the spec file "
+			       "'%s'",
+			       o.output, o.what);
 	e.sweep_json = json_pack("{s:s, s:O}", is_file ? "file" : "preset",
 				 o.what, "spec", spec.json);
 	if (!e.sweep_json)
@@ -301,7 +315,8 @@ int lb_cmd_sweep(int argc, char **argv)
 	}
 	if (o.dry_run) {
 		lb_plan_print(&plan, stdout);
-		return 0;
+		rc = 0;
+		goto out;
 	}
 	check_size(&o, &plan);
 	if (o.resume && !o.quiet)
@@ -311,7 +326,8 @@ int lb_cmd_sweep(int argc, char **argv)
 	if (!lb_plan_todo(&plan, NULL)) {
 		if (!o.quiet)
 			printf("nothing left to run\n");
-		return 0;
+		rc = 0;
+		goto out;
 	}
 	e.output = o.output;
 	e.argc = argc + 1;
@@ -319,6 +335,7 @@ int lb_cmd_sweep(int argc, char **argv)
 	e.quiet = o.quiet;
 	e.sweep = true;
 	rc = lb_engine_run(&e);
+out:
 	json_decref(e.sweep_json);
 	json_decref(e.kept_runs);
 	lb_plan_free(&plan);

@@ -257,6 +257,16 @@ int lb_parse_threads(const char *opt, const char *arg, unsigned int **out,
 	return 0;
 }
 
+char *lb_one_line(char *s)
+{
+	char *p;
+
+	for (p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return s;
+}
+
 unsigned int lb_edit_distance(const char *a, const char *b)
 {
 	size_t la = strlen(a), lb = strlen(b), i, j;

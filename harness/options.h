@@ -37,6 +37,11 @@ const char *lb_format_duration(uint64_t ns, char *buf, size_t len);
  */
 int lb_parse_threads(const char *opt, const char *arg, unsigned int **out,
 		     unsigned int *count, char *err, size_t errlen);
+/*
+ * Make a message one line whatever input it quotes: control characters
+ * (a newline inside a quoted JSON string, say) become '?'.  Returns @s.
+ */
+char *lb_one_line(char *s);
 /* Edit distance, for "did you mean". */
 unsigned int lb_edit_distance(const char *a, const char *b);
 /* The closest of @names (n of them) to @word, or NULL if none is close. */

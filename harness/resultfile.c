@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "harness/options.h"
 #include "harness/report.h"
@@ -54,6 +55,9 @@ fail(struct ctx *c, const char *where, const char *fmt, ...)
 	va_end(ap);
 	snprintf(c->err, c->errlen, "%s: %s%s%s", c->path, where,
 		 *where ? ": " : "", msg);
+	/* Keys and values from the file may hold control characters. */
+	if (c->errlen)
+		lb_one_line(c->err);
 }
 
 static json_t *need(struct ctx *c, json_t *obj, const char *where,
@@ -154,6 +158,10 @@ static void load_latency(struct ctx *c, json_t *rep, const char *where,
 		fail(c, where, "'latency' is not an object");
 		return;
 	}
+	/* nothing sampled (the acquire and offload workloads): no figures */
+	if (json_is_integer(json_object_get(lat, "count")) &&
+	    json_integer_value(json_object_get(lat, "count")) == 0)
+		return;
 	for (p = 0; p < LB_RF_NPCT; p++) {
 		for (k = 0; k < 3 && pct_keys[p][k]; k++) {
 			double v = opt_num(lat, pct_keys[p][k]);
@@ -164,6 +172,60 @@ static void load_latency(struct ctx *c, json_t *rep, const char *where,
 				break;
 			}
 		}
+	}
+}
+
+/* latency_ns and loop_progress (acquire, offload): optional objects. */
+static void load_wl_figures(struct ctx *c, struct lb_rf *rf, json_t *rep,
+			    const char *where, struct lb_rf_rep *r)
+{
+	json_t *lat = json_object_get(rep, "latency_ns");
+	json_t *loop = json_object_get(rep, "loop_progress");
+	int64_t n, p50, p99, max, kicks;
+	char w[160];
+	double ps;
+
+	r->wl_p50_ns = r->wl_p99_ns = r->wl_max_ns = NAN;
+	r->loop_per_sec = r->loop_kicks_per_sec = NAN;
+	if (lat && !json_is_null(lat)) {
+		snprintf(w, sizeof(w), "%s.latency_ns", where);
+		if (!json_is_object(lat)) {
+			fail(c, where, "'latency_ns' is not an object");
+			return;
+		}
+		n = get_int(c, lat, w, "n", 0, INT64_MAX);
+		p50 = get_int(c, lat, w, "p50", 0, INT64_MAX);
+		get_int(c, lat, w, "p90", 0, INT64_MAX);
+		p99 = get_int(c, lat, w, "p99", 0, INT64_MAX);
+		max = get_int(c, lat, w, "max", 0, INT64_MAX);
+		if (c->failed)
+			return;
+		if (n > 0) {
+			r->wl_p50_ns = (double)p50;
+			r->wl_p99_ns = (double)p99;
+			r->wl_max_ns = (double)max;
+			rf->has_wl_latency = true;
+		}
+	}
+	if (loop && !json_is_null(loop)) {
+		snprintf(w, sizeof(w), "%s.loop_progress", where);
+		if (!json_is_object(loop)) {
+			fail(c, where, "'loop_progress' is not an object");
+			return;
+		}
+		get_int(c, loop, w, "iterations", 0, INT64_MAX);
+		ps = get_num_or_null(c, loop, w, "per_sec");
+		kicks = get_int(c, loop, w, "kicks", 0, INT64_MAX);
+		if (c->failed)
+			return;
+		if (ps < 0) {
+			fail(c, w, "'per_sec' is negative");
+			return;
+		}
+		r->loop_per_sec = ps;
+		if (r->elapsed_s > 0)
+			r->loop_kicks_per_sec = (double)kicks / r->elapsed_s;
+		rf->has_loop = true;
 	}
 }
 
@@ -228,6 +290,7 @@ static void load_rep(struct ctx *c, struct lb_rf *rf, json_t *rep,
 		r->thread_ops[i] = (uint64_t)json_integer_value(v);
 	}
 	load_latency(c, rep, where, r, &rf->has_latency);
+	load_wl_figures(c, rf, rep, where, r);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -293,6 +356,29 @@ static void format_ns(uint64_t ns, char *buf, size_t len)
 		snprintf(buf, len, "%lluns", (unsigned long long)ns);
 }
 
+/*
+ * An enumerated config string (results/schema.json): "" when absent, which
+ * only workload @need_for allows.
+ */
+static const char *get_enum(struct ctx *c, json_t *config, const char *where,
+			    const char *key, const char *const *values,
+			    const char *workload, const char *need_for)
+{
+	json_t *v = json_object_get(config, key);
+	unsigned int i;
+
+	if (!v) {
+		if (!strcmp(workload, need_for))
+			fail(c, where, "missing '%s'", key);
+		return "";
+	}
+	for (i = 0; json_is_string(v) && values[i]; i++)
+		if (!strcmp(json_string_value(v), values[i]))
+			return values[i];
+	fail(c, where, "'%s' is not one of the known values", key);
+	return "";
+}
+
 static void load_run(struct ctx *c, struct lb_rf *rf, json_t *run,
 		     unsigned int index, struct lb_rf_run *r)
 {
@@ -327,6 +413,17 @@ static void load_run(struct ctx *c, struct lb_rf *rf, json_t *run,
 	r->think_ns =
 		(uint64_t)get_int(c, config, where, "think_ns", 0, INT64_MAX);
 	get_int(c, config, where, "duration_ns", 0, INT64_MAX);
+	if (!c->failed) {
+		static const char *const modes[] = { "submit_co",
+						     "run_in_worker", "inline",
+						     NULL };
+		static const char *const works[] = { "busy", "sleep", NULL };
+
+		r->offload_mode = get_enum(c, config, where, "offload_mode",
+					   modes, r->workload, "offload");
+		r->offload_work = get_enum(c, config, where, "offload_work",
+					   works, r->workload, "offload");
+	}
 	sd = json_object_get(config, "test_slowdown_pct");
 	if (sd && !json_is_null(sd)) {
 		if (!json_is_number(sd) || !(json_number_value(sd) >= 0) ||
@@ -434,26 +531,13 @@ static void load_top(struct ctx *c, struct lb_rf *rf, json_t *root)
 			 &rf->runs[i]);
 }
 
-int lb_rf_load(const char *path, struct lb_rf **out, char *err, size_t errlen)
+/* Validate @root (parsed from @path; owned from here on). */
+static int load_json(const char *path, json_t *root, struct lb_rf **out,
+		     char *err, size_t errlen)
 {
 	struct ctx c = { .path = path, .err = err, .errlen = errlen };
 	struct lb_rf *rf;
-	json_error_t je;
-	json_t *root;
 
-	*out = NULL;
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
-	if (!root) {
-		if (json_error_code(&je) == json_error_cannot_open_file)
-			snprintf(err, errlen, "%s: cannot read: %s", path,
-				 je.text);
-		else
-			snprintf(err, errlen,
-				 "%s:%d:%d: not a lockbench result file "
-				 "(invalid JSON: %s)",
-				 path, je.line, je.column, je.text);
-		return -1;
-	}
 	rf = lb_xzalloc(sizeof(*rf));
 	rf->json = root;
 	rf->path = strdup(path);
@@ -466,6 +550,65 @@ int lb_rf_load(const char *path, struct lb_rf **out, char *err, size_t errlen)
 	}
 	*out = rf;
 	return 0;
+}
+
+static void json_error(const char *path, const json_error_t *je, char *err,
+		       size_t errlen)
+{
+	snprintf(err, errlen,
+		 "%s:%d:%d: not a lockbench result file (invalid JSON: %s)",
+		 path, je->line, je->column, je->text);
+	/* jansson quotes the offending bytes, newlines included. */
+	lb_one_line(err);
+}
+
+int lb_rf_load(const char *path, struct lb_rf **out, char *err, size_t errlen)
+{
+	json_error_t je;
+	struct stat st;
+	json_t *root;
+
+	*out = NULL;
+	if (!stat(path, &st) && S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: cannot read: it is a directory",
+			 path);
+		return -1;
+	}
+	if (!stat(path, &st) && S_ISREG(st.st_mode) && !st.st_size) {
+		snprintf(err, errlen,
+			 "%s: not a lockbench result file (empty file)", path);
+		return -1;
+	}
+	root = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	if (!root) {
+		if (json_error_code(&je) == json_error_cannot_open_file)
+			snprintf(err, errlen, "%s: cannot read: %s", path,
+				 je.text);
+		else
+			json_error(path, &je, err, errlen);
+		return -1;
+	}
+	return load_json(path, root, out, err, errlen);
+}
+
+int lb_rf_load_buffer(const char *text, size_t len, const char *name,
+		      struct lb_rf **out, char *err, size_t errlen)
+{
+	json_error_t je;
+	json_t *root;
+
+	*out = NULL;
+	if (!len) {
+		snprintf(err, errlen,
+			 "%s: not a lockbench result file (empty file)", name);
+		return -1;
+	}
+	root = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+	if (!root) {
+		json_error(name, &je, err, errlen);
+		return -1;
+	}
+	return load_json(name, root, out, err, errlen);
 }
 
 void lb_rf_free(struct lb_rf *rf)
@@ -504,5 +647,15 @@ double lb_rf_metric(const struct lb_rf_rep *rep, const char *name)
 		return rep->cpu_us_per_op;
 	if (!strcmp(name, "latency_p99_ns"))
 		return rep->latency_ns[LB_RF_P99];
+	if (!strcmp(name, "latency_ns.p50"))
+		return rep->wl_p50_ns;
+	if (!strcmp(name, "latency_ns.p99"))
+		return rep->wl_p99_ns;
+	if (!strcmp(name, "latency_ns.max"))
+		return rep->wl_max_ns;
+	if (!strcmp(name, "loop_progress.per_sec"))
+		return rep->loop_per_sec;
+	if (!strcmp(name, "loop_progress.kicks_per_sec"))
+		return rep->loop_kicks_per_sec;
 	return NAN;
 }

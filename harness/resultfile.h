@@ -46,6 +46,14 @@ struct lb_rf_rep {
 	double cpu_us_per_op; /* (user + sys) / ops; NaN if unknown */
 	double other_cpu_s; /* other processes' CPU in the window; NaN */
 	double latency_ns[LB_RF_NPCT]; /* NaN when the file has none */
+	/*
+	 * The workload's own figures (acquire, offload), NaN when the
+	 * repetition has none: `latency_ns` (acquire: lock call to holding
+	 * the lock; offload: the hand-off round trip) and `loop_progress`
+	 * (acquire: the event loop's iterations and contention kicks).
+	 */
+	double wl_p50_ns, wl_p99_ns, wl_max_ns;
+	double loop_per_sec, loop_kicks_per_sec;
 	uint64_t *thread_ops; /* nthreads entries */
 	unsigned int nthreads;
 };
@@ -56,6 +64,8 @@ struct lb_rf_run {
 	unsigned int threads;
 	bool oversubscribed;
 	uint64_t cs_ns, think_ns;
+	/* "submit_co"..., "busy"/"sleep": workload offload only, else "" */
+	const char *offload_mode, *offload_work;
 	/*
 	 * Every configuration parameter except those derived from others or
 	 * from the machine (placement, oversubscribed, cs_cycles,
@@ -79,6 +89,8 @@ struct lb_rf {
 	struct lb_rf_run *runs;
 	unsigned int nruns;
 	bool has_latency; /* some repetition carries percentiles */
+	bool has_wl_latency; /* some repetition carries latency_ns */
+	bool has_loop; /* some repetition carries loop_progress */
 	bool test_slowdown; /* some run had an injected slowdown */
 	void *json; /* owns the strings above */
 };
@@ -88,12 +100,23 @@ struct lb_rf {
  * line "FILE: where: problem".
  */
 int lb_rf_load(const char *path, struct lb_rf **out, char *err, size_t errlen);
+/*
+ * The same from memory: @len bytes at @text (need not be NUL-terminated;
+ * any content is safe: fuzzed by fuzz/fuzz_resultfile.c), @name in
+ * messages and in rf->path.
+ */
+int lb_rf_load_buffer(const char *text, size_t len, const char *name,
+		      struct lb_rf **out, char *err, size_t errlen);
 void lb_rf_free(struct lb_rf *rf);
 
 /* "host commit" (commit shortened to 12 characters): labels files. */
 const char *lb_rf_label(const struct lb_rf *rf, char *buf, size_t len);
 
-/* Metrics by name, from one repetition; NaN when undefined. */
+/*
+ * Metrics by name, from one repetition; NaN when undefined.  Besides the
+ * summary metrics: "latency_ns.p50", "latency_ns.p99", "latency_ns.max",
+ * "loop_progress.per_sec", "loop_progress.kicks_per_sec".
+ */
 double lb_rf_metric(const struct lb_rf_rep *rep, const char *name);
 
 #endif /* LB_HARNESS_RESULTFILE_H */

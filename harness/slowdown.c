@@ -174,7 +174,7 @@ uint64_t lb_test_slowdown_iters(const struct lb_rep_cfg *cfg)
 		    sd.probed[i].think_iters == cfg->think_iters)
 			return sd.probed[i].extra;
 	if (!(sd.ns_per_iter > 0))
-		sd.ns_per_iter = lb_delay_calibrate();
+		sd.ns_per_iter = lb_spin_calibrate();
 	extra = calibrate_by_probes(cfg, pct);
 	if (sd.nprobed < MAX_PROBED) {
 		sd.probed[sd.nprobed].ops = cfg->ops;

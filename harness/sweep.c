@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "harness/options.h"
 #include "harness/sweep.h"
 #include "locks/lock.h"
 #include "runtime/compiler.h"
@@ -838,11 +839,8 @@ static int check_methods(struct pctx *c, const struct lb_sweep_spec *s)
 /* One line whatever the spec holds: control characters become '?'. */
 static int one_line(char *err, size_t errlen)
 {
-	size_t i;
-
-	for (i = 0; i < errlen && err[i]; i++)
-		if ((unsigned char)err[i] < 0x20 || err[i] == 0x7f)
-			err[i] = '?';
+	if (errlen)
+		lb_one_line(err);
 	return -1;
 }
 

@@ -28,6 +28,7 @@
 #include "locks/pthread_rw.h"
 #include "locks/qspinlock.h"
 #include "locks/rfifolock.h"
+#include "locks/testlocks.h"
 #include "locks/ticket.h"
 #include "locks/tpool.h"
 #include "locks/ttas.h"
@@ -50,7 +51,10 @@
 	X(qspinlock)        \
 	X(rfifolock)        \
 	X(tpool)            \
-	X(none)
+	X(none)             \
+	X(never_unlock)     \
+	X(crash_lock)       \
+	X(no_exclusion)
 
 #define LB_FOR_EACH_RW_LOCK(X) \
 	X(corwlock)            \

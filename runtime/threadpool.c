@@ -98,6 +98,8 @@ struct lb_threadpool {
 	unsigned int starting; /* created, not yet in the loop */
 	bool stopping;
 	struct lb_threadpool_stats st; /* the counters part of it */
+	/* Worker completions; atomic, outside the lock (see tp_worker). */
+	uint64_t ncompleted;
 
 	/* Constant after lb_threadpool_new(). */
 	unsigned int min_threads, max_threads;
@@ -321,10 +323,16 @@ static void *tp_worker(void *opaque)
 		 * with acquire before it reads ret.
 		 */
 		lb_store_release(&req->state, TP_DONE);
+		/*
+		 * Counted before the completion is handed over, so that a
+		 * submitter that has seen every completion also sees them
+		 * counted (the count was taken after, and a test could read
+		 * the stats in between).  Atomic: no lock held here.
+		 */
+		lb_fetch_add_relaxed(&pool->ncompleted, 1);
 		tp_complete(req); /* outside the lock, as QEMU */
 
 		tp_lock(pool);
-		pool->st.completed++;
 	}
 	pool->cur_threads--;
 	pool->st.exited++;
@@ -652,6 +660,7 @@ void lb_threadpool_get_stats(struct lb_threadpool *pool,
 {
 	tp_lock(pool);
 	*st = pool->st;
+	st->completed = lb_load_relaxed(&pool->ncompleted);
 	st->cur_threads = pool->cur_threads;
 	st->idle_threads = pool->idle_threads;
 	tp_unlock(pool);

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 
 PACKAGES="gcc make autoconf automake autoconf-archive pkg-config git \
 liburcu-dev libhwloc-dev hwloc libjansson-dev gnuplot-nox clang-format \
-python3 python3-jsonschema chromium"
+python3 python3-jsonschema chromium clang libclang-rt-14-dev"
 
 missing=""
 for p in $PACKAGES; do

@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: MIT
 # t_plot.sh - `lockbench plot`: every chart kind as a non-empty PNG and SVG
 # from the committed example result files (results/examples/) and from a
-# synthetic file with latency percentiles; the index page; --data-only and
-# the missing-gnuplot path; and the index page rendered by headless
-# Chromium into a screenshot that must not be blank.
+# synthetic file with latency percentiles; the acquire and offload charts
+# from small real runs made here (and from the committed acquire and offload
+# examples); bad latency_ns / loop_progress / offload_mode values; the
+# index page; --data-only and the missing-gnuplot path; and the index page
+# rendered by headless Chromium into a screenshot that must not be blank.
 LB=${LOCKBENCH:-./lockbench}
 src=${top_srcdir:-.}
 out=plot-out.$$
@@ -39,11 +41,11 @@ chart_ok() {
 	fi
 }
 
-echo "1..14"
+echo "1..22"
 ex="$src/results/examples"
 if [ ! -x "$(sed -n 's/^#define LB_GNUPLOT "\(.*\)"$/\1/p' "${top_builddir:-.}/config.h")" ] ||
 	! command -v python3 >/dev/null 2>&1; then
-	for i in $(seq 1 14); do echo "ok $i # SKIP gnuplot or python3 is missing"; done
+	for i in $(seq 1 22); do echo "ok $i # SKIP gnuplot or python3 is missing"; done
 	exit 0
 fi
 
@@ -55,6 +57,7 @@ fi
 for c in throughput-threads throughput-cs fairness-threads cpu-threads share; do
 	chart_ok "$out" "$c"
 done
+# (the examples carry latency too; the synthetic file checks the chart alone)
 python3 "$src/tests/mkresult.py" "$out.lat.json" --latency
 if "$LB" plot "$out.lat.json" -o "$out.lat" >"$out.log" 2>&1; then
 	chart_ok "$out.lat" latency
@@ -64,7 +67,7 @@ fi
 if grep -q 'throughput-threads.png' "$out/index.html" &&
 	grep -q 'share.svg' "$out/index.html" &&
 	grep -q '<table class="figures">' "$out/index.html" &&
-	grep -q 'Not drawn: <b>latency' "$out/index.html" &&
+	grep -q 'Not drawn: <b>acquire-latency' "$out/index.html" &&
 	! grep -qiE '<script|https?://' "$out/index.html"; then
 	ok "index.html: charts, figures, hosts, what was not drawn, no script or network"
 else
@@ -108,6 +111,91 @@ if [ $rc -eq 2 ] && grep -q "expected one or more result files" "$out.err"; then
 	ok "no file: usage error"
 else
 	not_ok "no file (rc=$rc): $(cat "$out.err")"
+fi
+
+# The acquire and offload workloads' charts, from small real runs.
+wl_charts="acquire-latency acquire-loop offload-latency offload-throughput"
+# in_index DIR CHART...: each drawn and shown in DIR/index.html
+in_index() {
+	d=$1
+	shift
+	for c in "$@"; do
+		grep -q "src=\"$c.png\"" "$d/index.html" || return 1
+		! grep -q "Not drawn: <b>$c<" "$d/index.html" || return 1
+	done
+}
+# drawn DIR CHART...: non-empty PNG and SVG of each
+drawn() {
+	d=$1
+	shift
+	for c in "$@"; do
+		[ -s "$d/$c.png" ] && [ -s "$d/$c.svg" ] || return 1
+	done
+}
+run="run --duration 50ms --warmup 10ms --reps 2 -q"
+if "$LB" $run -w acquire -m rfifolock,comutex -t 1,2 -o "$out.acq.json" \
+	>"$out.log" 2>&1 &&
+	"$LB" $run -w offload -m tpool --offload-mode submit_co -t 1 \
+		-o "$out.off.json" >>"$out.log" 2>&1 &&
+	"$LB" plot "$out.acq.json" "$out.off.json" -o "$out.wl" \
+		>>"$out.log" 2>&1; then
+	ok "plot of fresh acquire and offload results"
+else
+	not_ok "acquire/offload runs and plot: $(tail -3 "$out.log")"
+fi
+for c in $wl_charts; do
+	chart_ok "$out.wl" "$c"
+done
+if grep -q '^"rfifolock p99' "$out.wl/data/acquire-latency.dat" &&
+	grep -q '^"comutex p50' "$out.wl/data/acquire-latency.dat" &&
+	grep -q '^"submit_co, busy p99' "$out.wl/data/offload-latency.dat" &&
+	in_index "$out.wl" $wl_charts &&
+	grep -q 'id="wl-figures"' "$out.wl/index.html" &&
+	grep -q 'Not drawn: <b>acquire-loop' "$out/index.html"; then
+	ok "acquire/offload: p50 and p99 per line, in index.html with their table"
+else
+	not_ok "acquire/offload series or index.html: $(grep -h '^"' "$out.wl"/data/acquire-*.dat "$out.wl"/data/offload-*.dat)"
+fi
+# bad workload figures: one line naming the file and the place, exit 2
+bad=0
+for edit in 'latency_ns:"fast"' 'loop_progress:{"iterations":1,"per_sec":"x","kicks":0}' \
+	'latency_ns:{"n":1,"p50":-1,"p90":1,"p99":1,"max":1}' 'offload_mode:"sideways"'; do
+	python3 - "$out.acq.json" "$out.off.json" "$out.bad.json" "$edit" <<'PYEOF'
+import json, sys
+acq, off, dst, edit = sys.argv[1:]
+key, val = edit.split(":", 1)
+d = json.load(open(off if key == "offload_mode" else acq))
+if key == "offload_mode":
+    d["runs"][0]["config"][key] = json.loads(val)
+else:
+    d["runs"][0]["reps"][1][key] = json.loads(val)
+json.dump(d, open(dst, "w"))
+PYEOF
+	"$LB" plot "$out.bad.json" -o "$out.badp" >"$out.log" 2>"$out.err"
+	rc=$?
+	if [ $rc -ne 2 ] || [ "$(wc -l <"$out.err")" -ne 1 ] ||
+		! grep -q "$out.bad.json: runs\[0\]" "$out.err"; then
+		bad=1
+		echo "# $edit: rc=$rc $(cat "$out.err")"
+	fi
+done
+if [ $bad -eq 0 ]; then
+	ok "bad latency_ns, loop_progress, offload_mode: one line, exit 2"
+else
+	not_ok "bad workload figures not refused cleanly"
+fi
+if [ -e "$ex/acquire.json" ] && [ -e "$ex/offload-inline.json" ]; then
+	if "$LB" plot "$ex/cs0.json" "$ex/cs200ns.json" "$ex/acquire.json" \
+		"$ex"/offload-*.json -o "$out.all" >"$out.log" 2>&1 &&
+		drawn "$out.all" throughput-threads throughput-cs \
+			fairness-threads latency cpu-threads share $wl_charts &&
+		in_index "$out.all" $wl_charts; then
+		ok "every chart kind from the committed examples"
+	else
+		not_ok "plot of all the committed examples: $(cat "$out.log")"
+	fi
+else
+	not_ok "results/examples/acquire.json or offload-*.json is missing"
 fi
 
 # The index page in headless Chromium: a screenshot that is not blank.

@@ -26,6 +26,7 @@
 		void *lock = run->lock, *node = w->node;               \
 		const uint64_t cs = run->cs_iters;                     \
 		const unsigned int nlines = run->cs_lines;             \
+		const uint64_t spin = run->test_spin;                  \
 		uint64_t *lines = run->lines;                          \
 		unsigned int seen = LB_PHASE_WARMUP;                   \
 		uint32_t countdown = 0;                                \
@@ -36,6 +37,7 @@
 			run->counter++;                                \
 			lb_touch_lines(lines, nlines);                 \
 			lb_delay(cs);                                  \
+			lb_spin(spin);                                 \
 			id##_unlock(lock, node);                       \
 			lb_fetch_add_relaxed(&run->acounter, 1);       \
 			lb_delay(lb_think_ticks(run, &rng));           \

@@ -40,6 +40,22 @@ double lb_delay_calibrate(void)
 						 1.0;
 }
 
+double lb_spin_calibrate(void)
+{
+	double best = 0, per;
+	uint64_t t0;
+	int i;
+
+	for (i = 0; i < CALIBRATE_TRIALS; i++) {
+		t0 = lb_now_ns();
+		lb_spin(1000000);
+		per = (double)(lb_now_ns() - t0) / 1e6;
+		if (i == 0 || per < best)
+			best = per;
+	}
+	return best > 0 ? best : 1.0;
+}
+
 uint64_t lb_delay_iters(uint64_t ns, double ns_per_tick)
 {
 	return ns ? (uint64_t)llround((double)ns / ns_per_tick) : 0;

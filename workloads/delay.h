@@ -35,6 +35,21 @@ static inline void lb_delay(uint64_t ticks)
 		__asm__ __volatile__("" ::: "memory");
 }
 
+/*
+ * @iters turns of an empty loop (a compiler barrier each): about a cycle
+ * apiece, with none of lb_delay()'s ~15 ns floor.  Only for the test-only
+ * slowdown knob, which must add a few nanoseconds to a 5 ns operation and
+ * measures what it gets (harness/slowdown.c); never for --cs.
+ */
+static inline void lb_spin(uint64_t iters)
+{
+	for (; iters; iters--)
+		__asm__ __volatile__("" ::: "memory");
+}
+
+/* Nanoseconds per lb_spin() iteration (best of several trials). */
+double lb_spin_calibrate(void);
+
 /* Nanoseconds per cycle-counter tick (median of several trials). */
 double lb_delay_calibrate(void);
 /* Ticks for @ns given the calibration. */

@@ -90,6 +90,8 @@ struct lb_run {
 	 * think_iters); NULL for a fixed think time.
 	 */
 	const uint64_t *think_table;
+	/* Test-only slowdown: lb_spin() turns added to the section. */
+	uint64_t test_spin;
 	/* --cs-lines: shared cache lines written in the critical section. */
 	unsigned int cs_lines;
 	uint64_t *lines; /* cs_lines x LB_CACHELINE bytes, under the lock */
