@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "harness/host.h"
@@ -91,6 +92,16 @@ static bool is_virtual(void)
 	return strstr(flags, " hypervisor") != NULL;
 }
 
+/* CLOCK_MONOTONIC's resolution, in ns (what durations are read with). */
+static json_int_t timer_resolution_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_getres(CLOCK_MONOTONIC, &ts))
+		return -1;
+	return (json_int_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
 json_t *lb_host_json(void)
 {
 	char host[256] = "unknown", model[256], gov[64], clocksrc[64];
@@ -104,16 +115,16 @@ json_t *lb_host_json(void)
 	read_line("/sys/devices/system/clocksource/clocksource0/"
 		  "current_clocksource",
 		  NULL, clocksrc, sizeof(clocksrc));
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:b, "
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:I, s:s, s:b, "
 			 "s:{s:s, s:s, s:s}}",
 			 "hostname", host, "kernel", u.release, "machine",
 			 u.machine, "cpu_model", model, "governor", gov,
 			 "online_cpus",
 			 (json_int_t)sysconf(_SC_NPROCESSORS_ONLN),
-			 "clocksource", clocksrc, "libc", "glibc",
-			 "virtualized", is_virtual(), "build", "cc",
-			 LB_BUILD_CC, "compiler", __VERSION__, "cflags",
-			 LB_BUILD_CFLAGS);
+			 "clocksource", clocksrc, "timer_resolution_ns",
+			 timer_resolution_ns(), "libc", "glibc", "virtualized",
+			 is_virtual(), "build", "cc", LB_BUILD_CC, "compiler",
+			 __VERSION__, "cflags", LB_BUILD_CFLAGS);
 }
 
 void lb_host_line(char *buf, size_t len)
