@@ -38,6 +38,7 @@
 #include <unistd.h>
 
 #include "harness/cli.h"
+#include "harness/floors.h"
 #include "harness/resultfile.h"
 #include "harness/stats.h"
 #include "runtime/compiler.h"
@@ -50,6 +51,14 @@
 #endif
 
 #define MAX_FILES 64
+#define MAX_REFS 8
+
+/* A horizontal reference line: a hand-off floor of a file's machine. */
+struct refline {
+	double y;
+	char title[200]; /* the legend */
+	char label[80]; /* beside the line */
+};
 
 struct point {
 	double x, y, lo, hi;
@@ -73,6 +82,8 @@ struct chart {
 	char xtics[256]; /* "1,2,4": the thread counts, or empty */
 	struct series *s;
 	unsigned int n, cap;
+	struct refline refs[MAX_REFS];
+	unsigned int nrefs;
 	bool drawn;
 	char why_not[160];
 };
@@ -545,6 +556,72 @@ static void y_axis(struct chart *c)
 	c->logy = lo > 0 && hi > 20 * lo;
 }
 
+/* ------------------------------------------------- reference lines */
+
+/*
+ * A floor of file @f, from host.floors (results/README.md): one figure
+ * (@field "one_way_ns" or "round_trip_ns") of kind @k, NaN when the file
+ * has none.  Older files have no floors; nothing in a file is trusted: a
+ * figure that is not a positive finite number below an hour is ignored.
+ */
+static double file_floor(const struct input *in, unsigned int f, int k,
+			 const char *field)
+{
+	json_t *host = json_object_get((json_t *)in->rf[f]->json, "host");
+	json_t *fl = json_object_get(host, "floors");
+	json_t *v =
+		json_object_get(json_object_get(fl, lb_floor_keys[k]), field);
+	double y = json_is_number(v) ? json_number_value(v) : NAN;
+
+	return isfinite(y) && y > 0 && y < 3.6e12 ? y : NAN;
+}
+
+/*
+ * Add the hand-off floors @kinds (n of them) of every file as reference
+ * lines, one-way or round trip.  Files of one host with the same figure
+ * share a line; several files name their host.
+ */
+static void add_floors(const struct input *in, struct chart *c,
+		       const int *kinds, unsigned int n, bool round_trip)
+{
+	const char *field = round_trip ? "round_trip_ns" : "one_way_ns";
+	const char *how = round_trip ? "round trip" : "one-way";
+	unsigned int f, i, j;
+	char v[32];
+
+	for (f = 0; f < in->n; f++)
+		for (i = 0; i < n; i++) {
+			double y = file_floor(in, f, kinds[i], field);
+			struct refline *r = &c->refs[c->nrefs];
+			bool dup = false;
+
+			if (!isnan(y) && in->n > 1)
+				snprintf(r->title, sizeof(r->title),
+					 "floor: %s, %s %s (%.60s)",
+					 lb_floor_titles[kinds[i]], how,
+					 lb_floors_fmt_ns(y, v, sizeof(v)),
+					 in->rf[f]->hostname);
+			else if (!isnan(y))
+				snprintf(r->title, sizeof(r->title),
+					 "floor: %s, %s %s",
+					 lb_floor_titles[kinds[i]], how,
+					 lb_floors_fmt_ns(y, v, sizeof(v)));
+			for (j = 0; j < c->nrefs && !isnan(y); j++)
+				dup |= c->refs[j].y == y &&
+				       !strcmp(c->refs[j].title, r->title);
+			if (isnan(y) || dup || c->nrefs == MAX_REFS)
+				continue;
+			r->y = y;
+			snprintf(r->label, sizeof(r->label), "%s floor",
+				 lb_floor_titles[kinds[i]]);
+			/* quoted by gnuplot: no quotes or backslashes */
+			for (j = 0; r->title[j]; j++)
+				if (strchr("\"\\'", r->title[j]))
+					r->title[j] = '_';
+			c->nrefs++;
+		}
+}
+
 /* ------------------------------------------------ acquire and offload */
 
 /* What a workload chart draws, from each usable run of its workload. */
@@ -779,6 +856,9 @@ static int write_data(const struct plot_opts *o, struct chart *c, char *err,
 		return -1;
 	}
 	fprintf(f, "# lockbench plot: %s\n# %s\n", c->name, c->title);
+	for (i = 0; i < c->nrefs; i++)
+		fprintf(f, "# floor %.10g \"%s\"\n", c->refs[i].y,
+			c->refs[i].title);
 	for (i = 0; i < c->n; i++) {
 		struct series *s = &c->s[i];
 
@@ -799,7 +879,7 @@ static int write_data(const struct plot_opts *o, struct chart *c, char *err,
 /* Pixels: taller when the legend below the plot has many entries. */
 static unsigned int chart_height(const struct chart *c)
 {
-	return 560 + 20 * ((c->n + 1) / 2);
+	return 560 + 20 * ((c->n + c->nrefs + 1) / 2);
 }
 
 /* A string for gnuplot's -e: single quotes cannot appear inside. */
@@ -816,8 +896,10 @@ static void gp_str(char *dst, size_t len, const char *src)
 static int run_gnuplot(const struct plot_opts *o, const struct chart *c,
 		       char *err, size_t errlen)
 {
-	char params[8192], title[600], dir[1600], tpl[4200], xl[128], yl[128];
+	char params[12288], title[600], dir[1600], tpl[4200], xl[128], yl[128];
+	char rt[200], rl[80];
 	char *argv[5];
+	unsigned int i;
 	int status;
 	pid_t pid;
 
@@ -835,6 +917,17 @@ static int run_gnuplot(const struct plot_opts *o, const struct chart *c,
 		 c->logx, c->logy, c->xover,
 		 c->boxwidth > 0 ? c->boxwidth : 0.8, c->xtics,
 		 chart_height(c));
+	/* only when there are floors: older files plot exactly as before */
+	for (i = 0; i < c->nrefs; i++) {
+		size_t used = strlen(params);
+
+		gp_str(rt, sizeof(rt), c->refs[i].title);
+		gp_str(rl, sizeof(rl), c->refs[i].label);
+		snprintf(params + used, sizeof(params) - used,
+			 "; nrefs=%u; refy%u=%.10g; reftitle%u='%s'; "
+			 "reflabel%u='%s'",
+			 i + 1, i + 1, c->refs[i].y, i + 1, rt, i + 1, rl);
+	}
 	argv[0] = (char *)o->gnuplot;
 	argv[1] = (char *)"-e";
 	argv[2] = params;
@@ -1084,6 +1177,11 @@ static int write_index(const struct plot_opts *o, const struct input *in,
 		html_escape(f, c->title);
 		fprintf(f, "\"></a>\n<figcaption>");
 		html_escape(f, c->caption);
+		if (c->nrefs)
+			fprintf(f, " Grey dashed lines: the hand-off floors "
+				   "of the machine (host.floors, lockbench "
+				   "floors), the least a hand-off between two "
+				   "PUs costs there.");
 		fprintf(f,
 			" Data: <a href=\"data/%s.dat\">data/%s.dat</a>."
 			"</figcaption>\n</figure>\n",
@@ -1244,6 +1342,12 @@ static void build_wl_chart(const struct input *in, struct chart *c,
 
 static void build_wl_charts(const struct input *in, struct chart *ch)
 {
+	/* a worker's wait: spinning, sleeping, or the loop's eventfd kick */
+	static const int acq_floors[] = { LB_FLOOR_CACHELINE, LB_FLOOR_FUTEX,
+					  LB_FLOOR_EVENTFD };
+	/* a hand-off to a pool worker and back: two wake-ups */
+	static const int off_floors[] = { LB_FLOOR_EVENTFD, LB_FLOOR_FUTEX };
+
 	ch[CH_ACQ_LATENCY] = (struct chart){
 		.name = "acquire-latency",
 		.template = "plot-pct.gp",
@@ -1257,6 +1361,8 @@ static void build_wl_charts(const struct input *in, struct chart *ch)
 	};
 	build_wl_chart(in, &ch[CH_ACQ_LATENCY], "acquire", WL_LATENCY,
 		       "Acquire latency (p50, p99)");
+	add_floors(in, &ch[CH_ACQ_LATENCY], acq_floors,
+		   LB_ARRAY_SIZE(acq_floors), false);
 	ch[CH_ACQ_LOOP] = (struct chart){
 		.name = "acquire-loop",
 		.template = "plot-lines.gp",
@@ -1286,6 +1392,8 @@ static void build_wl_charts(const struct input *in, struct chart *ch)
 	};
 	build_wl_chart(in, &ch[CH_OFF_LATENCY], "offload", WL_LATENCY,
 		       "Offload round trip (p50, p99)");
+	add_floors(in, &ch[CH_OFF_LATENCY], off_floors,
+		   LB_ARRAY_SIZE(off_floors), true);
 	ch[CH_OFF_THROUGHPUT] = (struct chart){
 		.name = "offload-throughput",
 		.template = "plot-lines.gp",
@@ -1363,9 +1471,14 @@ static void build_charts(const struct input *in, struct chart *ch)
 	chart_title(in, &ch[CH_LATENCY], "Acquisition latency");
 	for (f = 0; f < in->n; f++)
 		latency |= in->rf[f]->has_latency;
-	if (latency)
+	if (latency) {
+		static const int kinds[] = { LB_FLOOR_CACHELINE,
+					     LB_FLOOR_FUTEX };
+
 		fill_latency(in, &ch[CH_LATENCY]);
-	else
+		add_floors(in, &ch[CH_LATENCY], kinds, LB_ARRAY_SIZE(kinds),
+			   false);
+	} else
 		snprintf(ch[CH_LATENCY].why_not, sizeof(ch[CH_LATENCY].why_not),
 			 "these result files record no latency percentiles");
 

@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #include "harness/runner.h"
 #include "harness/signals.h"
 #include "harness/topo.h"
+#include "harness/validity.h"
 
 #define DEFAULT_METHODS "pthread,pthread-adaptive,mcs-futex,futex-mutex,ticket"
 
@@ -41,10 +43,19 @@ struct run_opts {
 	uint64_t cs_lines; /* --cs-lines N */
 	bool think_exp; /* --think-dist exp */
 	struct lb_wl_opts wl_opts; /* --offload-mode, --offload-work */
+	unsigned int *locks; /* --locks LIST (NULL: the workload's default) */
+	unsigned int nlocks;
+	uint64_t objects; /* --objects N (bql), 0 when not given */
+	uint64_t depth; /* --depth D */
+	double pick_zipf; /* --pick zipf:S, 0 for uniform */
+	uint64_t ops_target; /* --ops N, 0 when not given */
+	bool duration_given;
 	bool methods_given; /* -m was given */
 	const char *output;
 	char default_output[64];
 	bool quiet;
+	struct lb_gate gate; /* --gate, --no-gate */
+	unsigned int retries; /* --retries N */
 };
 
 static int run_usage(FILE *f, int rc)
@@ -70,8 +81,29 @@ static int run_usage(FILE *f, int rc)
 	      "      --cs-lines N     also write N shared cache lines in the "
 	      "critical\n"
 	      "                       section (default: 0)\n"
+	      "      --locks LIST     stripe over N locks (counter), or the "
+	      "locks guarding\n"
+	      "                       the objects (bql; default: 1 and "
+	      "--objects); a list\n"
+	      "                       like --threads, each value its own "
+	      "configuration\n"
+	      "      --pick P         how an operation picks its lock/object: "
+	      "uniform\n"
+	      "                       (default) or zipf:S (skewed, exponent "
+	      "S > 0)\n"
+	      "      --objects N      bql: objects the operations work on "
+	      "(default: 64)\n"
+	      "      --depth D        acquire the lock D times, nested "
+	      "(recursive methods\n"
+	      "                       only; default: 1)\n"
 	      "  -d, --duration DUR   measured time of each repetition "
-	      "(default: 500ms)\n"
+	      "(default: 500ms;\n"
+	      "                       with --ops, the time limit: default "
+	      "60s)\n"
+	      "      --ops N          measure N operations (all threads "
+	      "together) instead\n"
+	      "                       of a duration; the count reached is "
+	      "recorded\n"
 	      "      --warmup DUR     unmeasured time before it (default: "
 	      "100ms)\n"
 	      "  -r, --reps N         repetitions (default: 5)\n"
@@ -98,6 +130,15 @@ static int run_usage(FILE *f, int rc)
 	      "                       (default: busy)\n"
 	      "      --stall-timeout DUR  how long workers may take to stop "
 	      "(default: 10s)\n"
+	      "      --retries N      extra repetitions per configuration to "
+	      "replace invalid\n"
+	      "                       ones (default: 2; 0 keeps them without "
+	      "re-running)\n"
+	      "      --gate K=V,...   validity thresholds: wall, cpu_high, "
+	      "cpu_low, other_cpu,\n"
+	      "                       ivcsw, migrations (a number, or off; "
+	      "see README.md)\n"
+	      "      --no-gate        judge no repetition: all are valid\n"
 	      "  -o, --output FILE    result file (default: "
 	      "lockbench-DATE-TIME.json)\n"
 	      "  -q, --quiet          no table on stdout, no progress bar\n"
@@ -208,7 +249,26 @@ enum {
 	OPT_READ_PCT,
 	OPT_OFFLOAD_MODE,
 	OPT_OFFLOAD_WORK,
+	OPT_RETRIES,
+	OPT_GATE,
+	OPT_NO_GATE,
+	OPT_LOCKS,
+	OPT_PICK,
+	OPT_OBJECTS,
+	OPT_DEPTH,
+	OPT_OPS,
 };
+
+/* --pick uniform | zipf:S */
+static double pick_opt(const char *arg)
+{
+	char err[LB_ERRLEN];
+	double s;
+
+	if (lb_parse_pick("--pick", arg, &s, err, sizeof(err)))
+		lb_usage_error("%s", err);
+	return s;
+}
 
 static unsigned int offload_mode_opt(const char *arg)
 {
@@ -241,6 +301,14 @@ static const struct option run_longopts[] = {
 	{ "offload-mode", required_argument, NULL, OPT_OFFLOAD_MODE },
 	{ "offload-work", required_argument, NULL, OPT_OFFLOAD_WORK },
 	{ "stall-timeout", required_argument, NULL, OPT_STALL },
+	{ "retries", required_argument, NULL, OPT_RETRIES },
+	{ "gate", required_argument, NULL, OPT_GATE },
+	{ "no-gate", no_argument, NULL, OPT_NO_GATE },
+	{ "locks", required_argument, NULL, OPT_LOCKS },
+	{ "pick", required_argument, NULL, OPT_PICK },
+	{ "objects", required_argument, NULL, OPT_OBJECTS },
+	{ "depth", required_argument, NULL, OPT_DEPTH },
+	{ "ops", required_argument, NULL, OPT_OPS },
 	{ "output", required_argument, NULL, 'o' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -281,6 +349,26 @@ static void parse_run_option(struct run_opts *o, int c, char **argv)
 	case 'd':
 		duration_opt("--duration", optarg, 1000000ull, 3600000000000ull,
 			     &o->duration_ns);
+		o->duration_given = true;
+		break;
+	case OPT_LOCKS:
+		free(o->locks);
+		if (lb_parse_threads("--locks", optarg, &o->locks, &o->nlocks,
+				     err, sizeof(err)))
+			lb_usage_error("%s", err);
+		break;
+	case OPT_PICK:
+		o->pick_zipf = pick_opt(optarg);
+		break;
+	case OPT_OBJECTS:
+		number_opt("--objects", optarg, 1, 1u << 20, &o->objects);
+		break;
+	case OPT_DEPTH:
+		number_opt("--depth", optarg, 1, 1000, &o->depth);
+		break;
+	case OPT_OPS:
+		number_opt("--ops", optarg, 1, 1000000000000000ull,
+			   &o->ops_target);
 		break;
 	case OPT_WARMUP:
 		duration_opt("--warmup", optarg, 0, 3600000000000ull,
@@ -329,6 +417,18 @@ static void parse_run_option(struct run_opts *o, int c, char **argv)
 				       optarg);
 		o->wl_opts.offload_sleep = !strcmp(optarg, "sleep");
 		break;
+	case OPT_RETRIES:
+		if (lb_retries_parse("--retries", optarg, &o->retries, err,
+				     sizeof(err)))
+			lb_usage_error("%s", err);
+		break;
+	case OPT_GATE:
+		if (lb_gate_parse(optarg, &o->gate, err, sizeof(err)))
+			lb_usage_error("%s", err);
+		break;
+	case OPT_NO_GATE:
+		o->gate.on = false;
+		break;
 	case 'o':
 		o->output = optarg;
 		break;
@@ -376,6 +476,76 @@ static void check_workload_methods(struct run_opts *o)
 	}
 }
 
+/* The index of @ops in lb_locks[]. */
+static unsigned int lock_index(const struct lb_lock_ops *ops)
+{
+	unsigned int i;
+
+	for (i = 0; lb_locks[i] != ops; i++)
+		;
+	return i;
+}
+
+/*
+ * --locks, --pick, --objects, --depth, --ops: each only where the workload
+ * and every method honour it, never silently ignored.
+ */
+static void check_knobs(struct run_opts *o)
+{
+	const struct lb_workload *wl = o->workload;
+	unsigned int i, m;
+
+	if ((o->locks || o->pick_zipf > 0) && !wl->uses_locks)
+		lb_usage_error("--locks/--pick: workload '%s' has a single "
+			       "lock (counter and bql stripe)",
+			       wl->name);
+	if (o->objects && !wl->uses_objects)
+		lb_usage_error("--objects: only the bql workload has objects "
+			       "(not '%s')",
+			       wl->name);
+	if (o->depth > 1 && !wl->uses_depth)
+		lb_usage_error("--depth: workload '%s' does not nest "
+			       "acquisitions (counter and bql do)",
+			       wl->name);
+	if (wl->uses_objects && !o->objects)
+		o->objects = 64;
+	if (wl->uses_objects && !o->locks) {
+		o->locks = lb_xzalloc(2 * sizeof(*o->locks));
+		o->locks[o->nlocks++] = 1;
+		if (o->objects > 1)
+			o->locks[o->nlocks++] = (unsigned int)o->objects;
+	}
+	for (i = 0; wl->uses_objects && i < o->nlocks; i++)
+		if (o->locks[i] > o->objects)
+			lb_usage_error("--locks %u: more locks than the %llu "
+				       "objects they guard (--objects)",
+				       o->locks[i],
+				       (unsigned long long)o->objects);
+	if (o->pick_zipf > 0 && !wl->uses_objects &&
+	    (!o->locks || o->locks[o->nlocks - 1] < 2))
+		lb_usage_error("--pick: with a single lock there is nothing "
+			       "to pick (give --locks N)");
+	for (m = 0; m < o->nmethods; m++) {
+		const struct lb_lock_ops *ops = o->methods[m];
+		bool general = wl->uses_objects || o->depth > 1 ||
+			       (o->locks && o->locks[o->nlocks - 1] > 1);
+
+		if (o->depth > 1 && !(ops->flags & LB_RECURSIVE))
+			lb_usage_error("--depth %llu: method '%s' is not "
+				       "recursive (a nested acquisition would "
+				       "deadlock); recursive methods: see "
+				       "'lockbench list'",
+				       (unsigned long long)o->depth, ops->name);
+		if (general && !wl->general_loop_for(lock_index(ops)))
+			lb_usage_error("method '%s' cannot run with "
+				       "--locks/--objects/--depth (it "
+				       "delegates whole critical sections)",
+				       ops->name);
+	}
+	if (o->ops_target && !o->duration_given)
+		o->duration_ns = 60000000000ull;
+}
+
 /* `none` excludes nothing: it may only run where nothing needs excluding. */
 static void check_no_exclusion(const struct run_opts *o)
 {
@@ -420,7 +590,11 @@ static void parse_run(struct run_opts *o, int argc, char **argv)
 		.read_pct = 90,
 		.pin_arg = "compact",
 		.workload = &lb_workload_counter,
+		.retries = LB_RETRIES_DEFAULT,
+		.depth = 1,
 	};
+	lb_gate_defaults(&o->gate);
+	lb_gate_env(&o->gate);
 	if (lb_pin_parse("compact", &o->pin, err, sizeof(err)))
 		lb_die("%s", err);
 	parse_methods(o, DEFAULT_METHODS);
@@ -435,6 +609,7 @@ static void parse_run(struct run_opts *o, int argc, char **argv)
 			       "with -, see 'lockbench run --help')",
 			       argv[optind]);
 	check_workload_methods(o);
+	check_knobs(o);
 	strftime(o->default_output, sizeof(o->default_output),
 		 "lockbench-%Y%m%d-%H%M%S.json", localtime(&now));
 	if (!o->output)
@@ -472,21 +647,32 @@ int lb_cmd_run(int argc, char **argv)
 		.spin = o.spin,
 		.reps = (unsigned int)o.reps,
 		.sample_every = o.sample_every,
+		.ops_target = o.ops_target,
+		.gate = o.gate,
+		.retries = o.retries,
 	};
 	for (t = 0; t < o.nthreads; t++) {
-		struct lb_plan_cfg tmpl = {
-			.workload = o.workload,
-			.nthreads = o.threads[t],
-			.cs_ns = o.cs_ns,
-			.think_ns = o.think_ns,
-			.read_pct = (unsigned int)o.read_pct,
-			.cs_lines = (unsigned int)o.cs_lines,
-			.think_exp = o.think_exp,
-			.wl_opts = o.wl_opts,
-		};
+		unsigned int l;
 
-		lb_plan_add_group(&plan, &tmpl, o.methods, o.nmethods,
-				  (unsigned int)o.coroutines);
+		for (l = 0; l < (o.nlocks ? o.nlocks : 1); l++) {
+			struct lb_plan_cfg tmpl = {
+				.workload = o.workload,
+				.nthreads = o.threads[t],
+				.cs_ns = o.cs_ns,
+				.think_ns = o.think_ns,
+				.read_pct = (unsigned int)o.read_pct,
+				.cs_lines = (unsigned int)o.cs_lines,
+				.think_exp = o.think_exp,
+				.wl_opts = o.wl_opts,
+				.depth = (unsigned int)o.depth,
+				.pick_zipf = o.pick_zipf,
+			};
+
+			lb_plan_cfg_objects(&tmpl, o.locks ? o.locks[l] : 1,
+					    (unsigned int)o.objects);
+			lb_plan_add_group(&plan, &tmpl, o.methods, o.nmethods,
+					  (unsigned int)o.coroutines);
+		}
 	}
 	/* Validate every plan before running anything. */
 	if (lb_plan_check_pins(&plan, e.topo, err, sizeof(err)))
@@ -498,6 +684,7 @@ int lb_cmd_run(int argc, char **argv)
 	rc = lb_engine_run(&e);
 	lb_plan_free(&plan);
 	free(o.threads);
+	free(o.locks);
 	lb_topo_destroy(e.topo);
 	return rc;
 }

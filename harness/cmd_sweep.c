@@ -29,6 +29,10 @@ struct sweep_opts {
 	const char *output;
 	char default_output[80];
 	bool resume, dry_run, yes, quiet, show;
+	/* --retries, --gate, --no-gate: over the spec's */
+	bool retries_given, gate_given;
+	unsigned int retries;
+	struct lb_gate gate;
 };
 
 static int sweep_usage(FILE *f, int rc)
@@ -59,6 +63,13 @@ static int sweep_usage(FILE *f, int rc)
 	      "an hour)\n"
 	      "  -q, --quiet        no table and no progress\n"
 	      "      --show         print the spec (JSON) and exit\n"
+	      "      --retries N    extra repetitions per configuration to "
+	      "replace invalid ones\n"
+	      "                     (default: the spec's \"retries\", else "
+	      "2)\n"
+	      "      --gate K=V,... validity thresholds (see 'lockbench run "
+	      "--help')\n"
+	      "      --no-gate      judge no repetition: all are valid\n"
 	      "  -h, --help         this text\n\n"
 	      "Progress goes to stderr: a bar on a terminal, a line per run "
 	      "otherwise.\n",
@@ -69,6 +80,9 @@ static int sweep_usage(FILE *f, int rc)
 enum {
 	OPT_RESUME = 256,
 	OPT_SHOW,
+	OPT_RETRIES,
+	OPT_GATE,
+	OPT_NO_GATE,
 };
 
 static const struct option sweep_longopts[] = {
@@ -78,6 +92,9 @@ static const struct option sweep_longopts[] = {
 	{ "yes", no_argument, NULL, 'y' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "show", no_argument, NULL, OPT_SHOW },
+	{ "retries", required_argument, NULL, OPT_RETRIES },
+	{ "gate", required_argument, NULL, OPT_GATE },
+	{ "no-gate", no_argument, NULL, OPT_NO_GATE },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -85,9 +102,11 @@ static const struct option sweep_longopts[] = {
 static void parse_sweep(struct sweep_opts *o, int argc, char **argv)
 {
 	time_t now = time(NULL);
+	char err[LB_ERRLEN];
 	int c;
 
 	*o = (struct sweep_opts){ 0 };
+	lb_gate_defaults(&o->gate);
 	while ((c = getopt_long(argc, argv, ":o:nyqh", sweep_longopts, NULL)) !=
 	       -1) {
 		switch (c) {
@@ -108,6 +127,21 @@ static void parse_sweep(struct sweep_opts *o, int argc, char **argv)
 			break;
 		case OPT_SHOW:
 			o->show = true;
+			break;
+		case OPT_RETRIES:
+			if (lb_retries_parse("--retries", optarg, &o->retries,
+					     err, sizeof(err)))
+				lb_usage_error("%s", err);
+			o->retries_given = true;
+			break;
+		case OPT_GATE:
+			if (lb_gate_parse(optarg, &o->gate, err, sizeof(err)))
+				lb_usage_error("%s", err);
+			o->gate_given = true;
+			break;
+		case OPT_NO_GATE:
+			o->gate.on = false;
+			o->gate_given = true;
 			break;
 		case 'h':
 			exit(sweep_usage(stdout, 0));
@@ -307,6 +341,13 @@ int lb_cmd_sweep(int argc, char **argv)
 		lb_usage_error("%s: %s", o.what, err);
 	if (lb_plan_check_pins(&plan, e.topo, err, sizeof(err)))
 		lb_usage_error("%s: %s", o.what, err);
+	/* The gate: the spec's, the environment's default, the options. */
+	if (!spec.gate_given)
+		lb_gate_env(&plan.gate);
+	if (o.gate_given)
+		plan.gate = o.gate;
+	if (o.retries_given)
+		plan.retries = o.retries;
 	if (o.resume)
 		resumed = load_resumed(&o, e.sweep_json);
 	if (resumed) {

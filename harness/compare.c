@@ -581,6 +581,19 @@ static unsigned int total_runs(const struct side *s)
 	return n + 1;
 }
 
+/* Invalid repetitions left out (validity gate), and runs with no valid one. */
+static unsigned int side_excluded(const struct side *s, unsigned int *invalid)
+{
+	unsigned int f, n = 0;
+
+	*invalid = 0;
+	for (f = 0; f < s->nfiles; f++) {
+		n += s->files[f]->excluded_reps;
+		*invalid += s->files[f]->invalid_runs;
+	}
+	return n;
+}
+
 static bool side_slowed(const struct side *s)
 {
 	unsigned int f;
@@ -601,6 +614,7 @@ int lb_compare(const struct lb_cmp_opts *o, enum lb_cmp_mode mode,
 	const char **missing, **added, **failed;
 	unsigned int nmissing = 0, nadded = 0, nfailed = 0, nreg = 0;
 	unsigned int counts[ST_NSTATES] = { 0 };
+	unsigned int xb, xn, ib, in;
 	struct row *rows;
 	double *p;
 	int rc;
@@ -674,6 +688,8 @@ int lb_compare(const struct lb_cmp_opts *o, enum lb_cmp_mode mode,
 		counts[rows[i].state]++;
 	}
 	qsort(rows, nrows, sizeof(*rows), cmp_rows);
+	xb = side_excluded(&base, &ib);
+	xn = side_excluded(&cand, &in);
 	nreg = counts[ST_REGRESSION] + nfailed;
 	rc = nreg ? LB_EXIT_CHECK : LB_EXIT_OK;
 	if (o->json) {
@@ -693,6 +709,14 @@ int lb_compare(const struct lb_cmp_opts *o, enum lb_cmp_mode mode,
 			(int)nreg, "undecided", (int)counts[ST_UNDECIDED],
 			"verdict", nreg ? "regression" : "no regression");
 
+		/* The validity gate: what was left out, what could not be. */
+		if (j)
+			json_object_set_new(
+				j, "invalid_reps",
+				json_pack("{s:i, s:i, s:i, s:i}", "base",
+					  (int)xb, "new", (int)xn,
+					  "base_runs_without_valid", (int)ib,
+					  "new_runs_without_valid", (int)in));
 		if (!j || json_dumpf(j, out,
 				     JSON_INDENT(1) | JSON_PRESERVE_ORDER |
 					     JSON_REAL_PRECISION(6)))
@@ -710,6 +734,17 @@ int lb_compare(const struct lb_cmp_opts *o, enum lb_cmp_mode mode,
 		for (i = 0; i < nmissing; i++)
 			fprintf(out, "missing configuration (only in %s): %s\n",
 				o->base_name, missing[i]);
+		if (xb || xn)
+			fprintf(out,
+				"note: invalid repetitions (validity gate) "
+				"left out: %u in %s, %u in %s\n",
+				xb, o->base_name, xn, o->new_name);
+		if (ib || in)
+			fprintf(out,
+				"warning: runs without a valid repetition, "
+				"compared on their invalid ones: %u in %s, %u "
+				"in %s\n",
+				ib, o->base_name, in, o->new_name);
 		if (side_slowed(&base) || side_slowed(&cand))
 			fprintf(out, "warning: a file has an injected test "
 				     "slowdown (LOCKBENCH_TEST_SLOWDOWN): not "

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "harness/cli.h"
+#include "harness/floors.h"
 #include "harness/gitversion.h"
 #include "harness/topo.h"
 #include "locks/lock.h"
@@ -29,6 +30,8 @@ static const char usage[] =
 	"  plot      charts and an index page from result files (gnuplot)\n"
 	"  compare   regression check of one result file against another\n"
 	"  ab        run two builds interleaved and compare them\n"
+	"  floors    this machine's hand-off floors between two PUs "
+	"(cached)\n"
 	"  help CMD  options of a command (or: lockbench CMD --help)\n"
 	"\n"
 	"  lockbench run -m pthread,mcs-futex -t 1-4 --cs 100ns -o r.json\n"
@@ -236,6 +239,7 @@ static const struct {
 	{ "plot", lb_cmd_plot },
 	{ "compare", lb_cmd_compare },
 	{ "ab", lb_cmd_ab },
+	{ "floors", lb_cmd_floors },
 };
 
 static int help(int argc, char **argv)

@@ -312,3 +312,33 @@ const char *lb_closest(const char *word, const char *const *names,
 	/* Close enough to be a typo: at most a third of the word. */
 	return best_d <= 1 + strlen(word) / 3 ? best : NULL;
 }
+
+int lb_parse_pick(const char *opt, const char *arg, double *zipf, char *err,
+		  size_t errlen)
+{
+	char *end;
+	double s;
+
+	if (!strcmp(arg, "uniform")) {
+		*zipf = 0;
+		return 0;
+	}
+	if (strncmp(arg, "zipf:", 5)) {
+		snprintf(err, errlen,
+			 "invalid %s value '%.64s': expected uniform or zipf:S "
+			 "(S > 0, e.g. zipf:0.99)",
+			 opt, arg);
+		return -1;
+	}
+	errno = 0;
+	s = strtod(arg + 5, &end);
+	if (errno || end == arg + 5 || *end || !(s > 0) || s > 10) {
+		snprintf(err, errlen,
+			 "invalid %s value '%.64s': the Zipf exponent must be "
+			 "a number in (0, 10]",
+			 opt, arg);
+		return -1;
+	}
+	*zipf = s;
+	return 0;
+}

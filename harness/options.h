@@ -42,6 +42,11 @@ int lb_parse_threads(const char *opt, const char *arg, unsigned int **out,
  * (a newline inside a quoted JSON string, say) become '?'.  Returns @s.
  */
 char *lb_one_line(char *s);
+/*
+ * --pick: "uniform" (*zipf = 0) or "zipf:S" with S in (0, 10] (*zipf = S).
+ */
+int lb_parse_pick(const char *opt, const char *arg, double *zipf, char *err,
+		  size_t errlen);
 /* Edit distance, for "did you mean". */
 unsigned int lb_edit_distance(const char *a, const char *b);
 /* The closest of @names (n of them) to @word, or NULL if none is close. */

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "harness/floors.h"
 #include "harness/host.h"
 #include "harness/options.h"
 #include "harness/plan.h"
@@ -57,6 +58,20 @@ void lb_plan_add_group(struct lb_plan *p, const struct lb_plan_cfg *tmpl,
 		c->done = false;
 	}
 	p->ngroups++;
+}
+
+void lb_plan_cfg_objects(struct lb_plan_cfg *c, unsigned int nlocks,
+			 unsigned int objects)
+{
+	c->nlocks = nlocks ? nlocks : 1;
+	if (c->workload->uses_objects)
+		c->nobjects = objects;
+	else if (c->nlocks > 1)
+		c->nobjects = c->nlocks;
+	else
+		c->nobjects = c->depth > 1 ? 1 : 0;
+	if (!c->depth)
+		c->depth = 1;
 }
 
 void lb_plan_free(struct lb_plan *p)
@@ -176,9 +191,22 @@ static void describe_cfg(const struct lb_plan_cfg *c, char *buf, size_t len)
 		n += snprintf(buf + n, len - (size_t)n, " read %u%%",
 			      c->read_pct);
 	if (c->workload->uses_offload_opts && (size_t)n < len)
-		snprintf(buf + n, len - (size_t)n, " %s/%s",
-			 lb_offload_mode_names[c->wl_opts.offload_mode],
-			 c->wl_opts.offload_sleep ? "sleep" : "busy");
+		n += snprintf(buf + n, len - (size_t)n, " %s/%s",
+			      lb_offload_mode_names[c->wl_opts.offload_mode],
+			      c->wl_opts.offload_sleep ? "sleep" : "busy");
+	if (c->cs_lines && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n, " lines %u",
+			      c->cs_lines);
+	if (c->think_exp && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n, " think-exp");
+	if (c->nobjects && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n, " locks %u/%u obj",
+			      c->nlocks, c->nobjects);
+	if (c->pick_zipf > 0 && (size_t)n < len)
+		n += snprintf(buf + n, len - (size_t)n, " zipf:%g",
+			      c->pick_zipf);
+	if (c->depth > 1 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n, " depth %u", c->depth);
 }
 
 void lb_plan_print(const struct lb_plan *p, FILE *f)
@@ -204,12 +232,10 @@ void lb_plan_print(const struct lb_plan *p, FILE *f)
 
 /* ------------------------------------------------------------ resume */
 
-/* Config keys derived from others or from the machine. */
+/* Config keys derived from others or from the machine, or the gate's. */
 static const char *const derived_keys[] = {
-	"placement",
-	"oversubscribed",
-	"cs_cycles",
-	"think_cycles",
+	"placement",	"oversubscribed", "cs_cycles",
+	"think_cycles", "retries",	  "gate",
 };
 
 static json_t *identity(json_t *config)
@@ -228,12 +254,24 @@ static bool run_complete(json_t *run)
 	json_t *config = json_object_get(run, "config");
 	json_t *reps = json_object_get(run, "reps");
 
+	json_t *retries = json_object_get(config, "retries");
+	json_int_t wanted, valid = 0;
+	size_t i;
+
 	if (!status || (strcmp(status, "ok") && strcmp(status, "failed")))
 		return false;
-	return json_is_array(reps) &&
-	       json_is_integer(json_object_get(config, "reps")) &&
-	       (json_int_t)json_array_size(reps) ==
-		       json_integer_value(json_object_get(config, "reps"));
+	if (!json_is_array(reps) ||
+	    !json_is_integer(json_object_get(config, "reps")))
+		return false;
+	wanted = json_integer_value(json_object_get(config, "reps"));
+	/* Without "valid" (older files) every repetition is valid. */
+	for (i = 0; i < json_array_size(reps); i++)
+		valid += !json_is_false(
+			json_object_get(json_array_get(reps, i), "valid"));
+	return valid >= wanted ||
+	       (json_is_integer(retries) &&
+		(json_int_t)json_array_size(reps) >=
+			wanted + json_integer_value(retries));
 }
 
 /* Records of every configuration, with placements, for their config JSON. */
@@ -255,12 +293,19 @@ static void plan_records(struct lb_engine *e, struct lb_run_record *recs)
 			.think_ns = c->think_ns,
 			.cs_lines = c->cs_lines,
 			.think_exp = c->think_exp,
+			.nlocks = c->nlocks,
+			.nobjects = c->nobjects,
+			.depth = c->depth,
+			.pick_zipf = c->pick_zipf,
+			.ops_target = p->ops_target,
 			.duration_ns = p->duration_ns,
 			.warmup_ns = p->warmup_ns,
 			.read_pct = c->read_pct,
 			.wl_opts = c->wl_opts,
 			.coroutines = c->coroutines,
 			.reps_wanted = p->reps,
+			.gate = &p->gate,
+			.retries = p->retries,
 		};
 		r->wl_opts.cs_ns = c->cs_ns;
 		r->placement = lb_xzalloc(c->nthreads * sizeof(*r->placement));
@@ -338,6 +383,7 @@ struct engine_state {
 	double ns_iter, sample_cost_ns;
 	bool any_failed, any_error;
 	bool tty; /* stderr is a terminal */
+	unsigned int online_pus; /* what /proc/stat covers, for the gate */
 	unsigned int runs_total, runs_done, reps_total, reps_done;
 	uint64_t t0, est_total, est_done;
 };
@@ -454,6 +500,29 @@ static unsigned int count_reps(const struct engine_state *st)
 	return n;
 }
 
+/*
+ * The validity gate on repetition @i of @rec (it ran and passed its
+ * checks): the verdict is kept beside it; an invalid one is said on
+ * stderr (it will be replaced if retries are left).
+ */
+static void judge(struct engine_state *st, struct lb_run_record *rec,
+		  unsigned int i)
+{
+	struct lb_verdict *v = &rec->verdicts[i];
+	struct lb_gate_run run;
+	unsigned int k;
+
+	lb_record_gate_run(rec, st->online_pus, &run);
+	if (lb_gate_judge(rec->gate, &run, &rec->reps[i], v) || st->e->quiet)
+		return;
+	fprintf(stderr, "%slockbench: %s, %u thread%s, repetition %u invalid:",
+		st->tty ? "\r\033[K" : "", rec->ops->name, rec->nthreads,
+		rec->nthreads > 1 ? "s" : "", i + 1);
+	for (k = 0; k < v->n; k++)
+		fprintf(stderr, "%s %s", k ? ";" : "", v->reason[k]);
+	fprintf(stderr, "\n");
+}
+
 static void run_one(struct engine_state *st, struct lb_run_record *rec)
 {
 	struct lb_plan *p = st->e->plan;
@@ -473,6 +542,11 @@ static void run_one(struct engine_state *st, struct lb_run_record *rec)
 		.wl_opts = rec->wl_opts,
 		.duration_ns = rec->duration_ns,
 		.warmup_ns = rec->warmup_ns,
+		.ops_target = rec->ops_target,
+		.nlocks = rec->nlocks,
+		.nobjects = rec->nobjects,
+		.depth = rec->depth,
+		.pick_zipf = rec->pick_zipf,
 		.stall_timeout_ns = p->stall_ns,
 		.sample_every = p->sample_every,
 		.ns_per_cycle = st->ns_iter,
@@ -499,6 +573,8 @@ static void run_one(struct engine_state *st, struct lb_run_record *rec)
 		exit(128 + sig);
 	}
 	rec->nreps++;
+	if (rc == LB_REP_RAN && res->ok)
+		judge(st, rec, rec->nreps - 1);
 	if (rc == LB_REP_SETUP || rc == LB_REP_STALLED ||
 	    rc == LB_REP_CRASHED) {
 		/* Cannot be measured: recorded, skipped, the rest goes on. */
@@ -547,6 +623,11 @@ static unsigned int group_records(struct engine_state *st, unsigned int g,
 			.think_ns = c->think_ns,
 			.cs_lines = c->cs_lines,
 			.think_exp = c->think_exp,
+			.nlocks = c->nlocks,
+			.nobjects = c->nobjects,
+			.depth = c->depth,
+			.pick_zipf = c->pick_zipf,
+			.ops_target = p->ops_target,
 			.duration_ns = p->duration_ns,
 			.warmup_ns = p->warmup_ns,
 			.cs_iters = lb_delay_iters(c->cs_ns, st->ns_iter),
@@ -555,9 +636,13 @@ static unsigned int group_records(struct engine_state *st, unsigned int g,
 			.wl_opts = c->wl_opts,
 			.coroutines = c->coroutines,
 			.reps_wanted = p->reps,
+			.gate = &p->gate,
+			.retries = p->retries,
 		};
 		r->wl_opts.cs_ns = c->cs_ns; /* sleeping offload work */
-		r->reps = lb_xzalloc(p->reps * sizeof(*r->reps));
+		r->reps = lb_xzalloc((p->reps + p->retries) * sizeof(*r->reps));
+		r->verdicts = lb_xzalloc((p->reps + p->retries) *
+					 sizeof(*r->verdicts));
 		n++;
 	}
 	return n;
@@ -590,6 +675,35 @@ static void block_heading(struct engine_state *st,
 	lb_table_header(stdout);
 }
 
+/* @rec is short of valid repetitions and may run another. */
+static bool needs_retry(const struct lb_run_record *rec)
+{
+	return !rec->setup_failed && !strcmp(lb_record_status(rec), "ok") &&
+	       lb_record_nvalid(rec) < rec->reps_wanted &&
+	       rec->nreps < rec->reps_wanted + rec->retries;
+}
+
+/*
+ * Replace invalid repetitions, after the group's planned rounds: as far
+ * from the disturbance as the group allows, and interleaved like them.
+ * Not counted in the progress estimate.
+ */
+static void retry_rounds(struct engine_state *st, struct lb_run_record *recs,
+			 unsigned int n)
+{
+	unsigned int m, ran;
+
+	do {
+		for (m = ran = 0; m < n; m++) {
+			if (!needs_retry(&recs[m]))
+				continue;
+			progress_bar(st, &recs[m], recs[m].nreps);
+			run_one(st, &recs[m]);
+			ran++;
+		}
+	} while (ran);
+}
+
 static void run_group(struct engine_state *st, unsigned int g)
 {
 	struct lb_plan *p = st->e->plan;
@@ -612,9 +726,11 @@ static void run_group(struct engine_state *st, unsigned int g)
 					   .nthreads = recs[m].nthreads });
 		}
 	}
+	retry_rounds(st, recs, n);
 	/* Repetitions a failed setup skipped count as done too. */
 	for (m = 0; m < n; m++) {
-		unsigned int skipped = p->reps - recs[m].nreps;
+		unsigned int skipped =
+			recs[m].nreps < p->reps ? p->reps - recs[m].nreps : 0;
 
 		st->reps_done += skipped;
 		st->est_done +=
@@ -661,6 +777,8 @@ static void print_header(struct engine_state *st)
 	       "half-width of the\nconfidence interval of the mean; "
 	       "other-cpu is CPU time used by other\nprocesses during a "
 	       "repetition (the machine's state)\n");
+	lb_floors_print_line(stdout,
+			     json_object_get(st->report.host, "floors"));
 	if (!st->e->sweep) {
 		printf("\n");
 		lb_table_header(stdout);
@@ -681,6 +799,7 @@ int lb_engine_run(struct lb_engine *e)
 	unsigned int g, i;
 
 	st.tty = isatty(STDERR_FILENO);
+	st.online_pus = (unsigned int)sysconf(_SC_NPROCESSORS_ONLN);
 	st.runs_total = lb_plan_todo(p, &st.reps_total);
 	st.ns_iter = lb_delay_calibrate();
 	st.sample_cost_ns = lb_sample_cost_ns(st.ns_iter);
@@ -695,6 +814,8 @@ int lb_engine_run(struct lb_engine *e)
 				   sizeof(*st.report.runs)),
 	};
 	stamp(st.report.created, sizeof(st.report.created));
+	/* threads joined again before any repetition forks */
+	lb_floors_attach(st.report.host, e->topo, e->quiet);
 	st.est_total = lb_plan_estimate_ns(p) - CALIBRATION_NS;
 	st.t0 = lb_now_ns();
 	print_header(&st);
@@ -710,6 +831,7 @@ int lb_engine_run(struct lb_engine *e)
 		for (k = 0; k < r->nreps; k++)
 			lb_rep_result_free(&r->reps[k]);
 		free(r->reps);
+		free(r->verdicts);
 		/* Placements are shared by a group: freed by its first. */
 		if (!i || r->placement != st.report.runs[i - 1].placement)
 			free(r->placement);

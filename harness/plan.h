@@ -24,6 +24,7 @@
 
 #include "harness/report.h"
 #include "harness/topo.h"
+#include "harness/validity.h"
 
 /* One configuration: what a result file's run.config says. */
 struct lb_plan_cfg {
@@ -36,6 +37,12 @@ struct lb_plan_cfg {
 	bool think_exp; /* --think-dist exp */
 	unsigned int read_pct;
 	struct lb_wl_opts wl_opts; /* offload_mode, offload_sleep */
+	/*
+	 * Striping and bql: locks, objects (0: the single-lock loop), Zipf
+	 * exponent of the pick (0: uniform), nested acquisitions (1: none).
+	 */
+	unsigned int nlocks, nobjects, depth;
+	double pick_zipf;
 	unsigned int group; /* index of its group */
 	bool done; /* --resume: already complete in the file, skipped */
 };
@@ -45,8 +52,16 @@ struct lb_plan {
 	const char *pin_arg; /* as typed */
 	struct lb_pin_policy pin; /* owned */
 	uint64_t duration_ns, warmup_ns, stall_ns, spin;
+	uint64_t ops_target; /* --ops N (duration_ns is then a limit), or 0 */
 	unsigned int reps;
 	uint32_t sample_every; /* LB_SAMPLE_AUTO, LB_SAMPLE_OFF or N */
+	/*
+	 * The validity gate: its thresholds, and how many extra repetitions
+	 * a configuration may run to replace invalid ones (--retries).  A
+	 * zeroed gate is off.
+	 */
+	struct lb_gate gate;
+	unsigned int retries;
 	/* Configurations, in the order they run, grouped. */
 	struct lb_plan_cfg *cfgs;
 	unsigned int ncfgs, cap;
@@ -63,6 +78,14 @@ void lb_plan_add_group(struct lb_plan *p, const struct lb_plan_cfg *tmpl,
 		       const struct lb_lock_ops *const *methods,
 		       unsigned int nmethods, unsigned int coroutines);
 void lb_plan_free(struct lb_plan *p);
+/*
+ * Set @c's locks and objects from --locks @nlocks and --objects @objects
+ * (0: the workload has none): bql guards @objects objects with @nlocks
+ * locks; counter with N > 1 locks has one object per lock, and with
+ * nesting (--depth) one object; otherwise the single-lock loop (0).
+ */
+void lb_plan_cfg_objects(struct lb_plan_cfg *c, unsigned int nlocks,
+			 unsigned int objects);
 
 /* Configurations and repetitions still to run (not done). */
 unsigned int lb_plan_todo(const struct lb_plan *p, unsigned int *reps);
@@ -105,15 +128,24 @@ struct lb_engine {
  * Mark the configurations of @e->plan already complete in @runs (a result
  * file's "runs" array) done, and keep those runs (e->kept_runs) so that
  * the new file holds them first.  A run is complete when its status is
- * "ok" or "failed" and it has every repetition its config asked for;
- * incomplete runs are dropped (they run again).  Returns the number of
+ * "ok" or "failed" and it has every valid repetition its config asked for
+ * ("reps"), or has used up its retries ("reps" + "retries" repetitions,
+ * some invalid: what an uninterrupted run would have ended with);
+ * incomplete runs are dropped (they run again).  The gate's settings
+ * ("retries", "gate") do not identify a configuration: a run kept is
+ * judged by its own.  Returns the number of
  * configurations skipped.
  */
 unsigned int lb_engine_resume(struct lb_engine *e, json_t *runs);
 
 /*
  * Calibrate, run every configuration not done, write the result file and
- * print the table.  Exits on a signal (128 + signal, after a checkpoint).
+ * print the table.  Each repetition that ran and passed its checks is
+ * judged by the validity gate; an invalid one is kept (marked, with its
+ * reasons), left out of the summary, and replaced: after a group's planned
+ * rounds (A B C A B C ...), retry rounds run one more repetition of each
+ * configuration still short of valid ones, interleaved the same way, until
+ * each has its count or has used its retries.  Exits on a signal (128 + signal, after a checkpoint).
  * A configuration that cannot be measured (setup failure, stall, crash) is
  * recorded as an error and skipped; the others run.  Returns LB_EXIT_OK,
  * LB_EXIT_CHECK when a check failed or LB_EXIT_RUN when a configuration

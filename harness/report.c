@@ -17,6 +17,7 @@
 #include "harness/signals.h"
 #include "harness/slowdown.h"
 #include "harness/stats.h"
+#include "harness/validity.h"
 
 /* jansson refuses NaN and Inf: undefined figures become null. */
 static json_t *real_or_null(double v)
@@ -69,6 +70,10 @@ static double metric(const struct lb_rep_result *r, const char *name)
 		return ops > 0 ? (double)(r->vcsw + r->ivcsw) / ops : NAN;
 	if (!strcmp(name, "futex_waits_per_op"))
 		return ops > 0 ? (double)r->futex_waits / ops : NAN;
+	if (!strcmp(name, "spins_per_op"))
+		return ops > 0 ? (double)r->spins / ops : NAN;
+	if (!strcmp(name, "spin_iters_per_op"))
+		return ops > 0 ? (double)r->spin_iters / ops : NAN;
 	if (!strcmp(name, "other_cpu_s"))
 		return r->machine.other_cpu_s;
 	if (!strncmp(name, "latency_p", 9)) {
@@ -83,9 +88,11 @@ static double metric(const struct lb_rep_result *r, const char *name)
 }
 
 static const char *const metrics[] = {
-	"ops_per_sec", "ns_per_op",	 "jain",	   "min_share",
-	"max_share",   "cpu_us_per_op",	 "csw_per_op",	   "futex_waits_per_op",
-	"other_cpu_s", "latency_p50_ns", "latency_p99_ns", "latency_p999_ns",
+	"ops_per_sec",	  "ns_per_op",		"jain",
+	"min_share",	  "max_share",		"cpu_us_per_op",
+	"csw_per_op",	  "futex_waits_per_op", "other_cpu_s",
+	"latency_p50_ns", "latency_p99_ns",	"latency_p999_ns",
+	"spins_per_op",	  "spin_iters_per_op",
 };
 
 static void record_summary(const struct lb_run_record *rec, const char *name,
@@ -94,8 +101,13 @@ static void record_summary(const struct lb_run_record *rec, const char *name,
 	double *x = lb_xzalloc((rec->nreps + 1) * sizeof(*x));
 	unsigned int i, n = 0;
 
-	/* Undefined values (Jain's index of no work) are left out. */
+	/*
+	 * Undefined values (Jain's index of no work) are left out, and so are
+	 * invalid repetitions (validity.h) unless no repetition is valid.
+	 */
 	for (i = 0; i < rec->nreps; i++) {
+		if (!lb_record_rep_counts(rec, i))
+			continue;
 		x[n] = metric(&rec->reps[i], name);
 		n += isfinite(x[n]) != 0;
 	}
@@ -137,6 +149,41 @@ static json_t *rep_latency(json_t *rep, const struct lb_rep_result *r)
 	json_object_set_new(lat, "sample_every",
 			    json_integer((json_int_t)r->sample_every));
 	json_object_set_new(rep, "latency", lat);
+	if (r->handoff)
+		json_object_set_new(rep, "handoff", lb_hist_json(r->handoff));
+	return rep;
+}
+
+/*
+ * Throughput over time: when each window ended (ns from the start of the
+ * measured window) and each worker's operations in it.
+ */
+static json_t *rep_timeline(json_t *rep, const struct lb_rep_result *r)
+{
+	json_t *ends, *ops;
+	unsigned int i, k;
+
+	if (!rep || !r->timeline || !r->nwindows)
+		return rep;
+	ends = json_array();
+	for (k = 0; k < r->nwindows; k++)
+		json_array_append_new(
+			ends, json_integer((json_int_t)r->window_end_ns[k]));
+	ops = json_array();
+	for (i = 0; i < r->nthreads; i++) {
+		json_t *row = json_array();
+
+		for (k = 0; k < r->nwindows; k++)
+			json_array_append_new(
+				row,
+				json_integer(
+					(json_int_t)r->timeline
+						[(size_t)i * r->nwindows + k]));
+		json_array_append_new(ops, row);
+	}
+	json_object_set_new(rep, "timeline",
+			    json_pack("{s:o, s:o}", "end_ns", ends, "ops",
+				      ops));
 	return rep;
 }
 
@@ -148,35 +195,47 @@ static json_t *rep_json(const struct lb_rep_result *r)
 	for (i = 0; i < r->nthreads; i++)
 		json_array_append_new(
 			ops, json_integer((json_int_t)r->thread_ops[i]));
-	return rep_latency(
-		rep_extra_json(
-			json_pack(
-				"{s:b, s:s*, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, "
-				"s:I, s:I, s:I, s:I, s:I, s:{s:o, s:i, s:o, s:o, s:o}}",
-				"ok", r->ok, "failure",
-				r->failure[0] ? r->failure : NULL, "elapsed_ns",
-				(json_int_t)r->elapsed_ns, "ops",
-				(json_int_t)r->ops, "thread_ops", ops,
-				"ops_per_sec", real_or_null(r->ops_per_sec),
-				"jain", real_or_null(r->jain), "min_share",
-				real_or_null(r->min_share), "max_share",
-				real_or_null(r->max_share), "cpu_user_s",
-				real_or_null(r->cpu_user_s), "cpu_sys_s",
-				real_or_null(r->cpu_sys_s), "vcsw",
-				(json_int_t)r->vcsw, "ivcsw",
-				(json_int_t)r->ivcsw, "futex_waits",
-				(json_int_t)r->futex_waits, "futex_wakes",
-				(json_int_t)r->futex_wakes, "counter",
-				(json_int_t)r->counter, "atomic_counter",
-				(json_int_t)r->acounter, "machine",
-				"load1_before",
-				real_or_null(r->machine.load1_before),
-				"running_before",
-				(int)r->machine.running_before, "other_cpu_s",
-				real_or_null(r->machine.other_cpu_s), "steal_s",
-				real_or_null(r->machine.steal_s),
-				"machine_busy",
-				real_or_null(r->machine.machine_busy)),
+	return rep_timeline(
+		rep_latency(
+			rep_extra_json(
+				json_pack(
+					"{s:b, s:s*, s:I, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:I, "
+					"s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+					"s:{s:o, s:i, s:o, s:o, s:o}}",
+					"ok", r->ok, "failure",
+					r->failure[0] ? r->failure : NULL,
+					"elapsed_ns", (json_int_t)r->elapsed_ns,
+					"ops", (json_int_t)r->ops, "thread_ops",
+					ops, "ops_per_sec",
+					real_or_null(r->ops_per_sec), "jain",
+					real_or_null(r->jain), "min_share",
+					real_or_null(r->min_share), "max_share",
+					real_or_null(r->max_share), "cpu_user_s",
+					real_or_null(r->cpu_user_s),
+					"cpu_sys_s", real_or_null(r->cpu_sys_s),
+					"vcsw", (json_int_t)r->vcsw, "ivcsw",
+					(json_int_t)r->ivcsw, "futex_waits",
+					(json_int_t)r->futex_waits,
+					"futex_wakes",
+					(json_int_t)r->futex_wakes, "spins",
+					(json_int_t)r->spins, "spin_iters",
+					(json_int_t)r->spin_iters,
+					"spin_then_slept",
+					(json_int_t)r->spin_then_slept,
+					"counter", (json_int_t)r->counter,
+					"atomic_counter",
+					(json_int_t)r->acounter, "machine",
+					"load1_before",
+					real_or_null(r->machine.load1_before),
+					"running_before",
+					(int)r->machine.running_before,
+					"other_cpu_s",
+					real_or_null(r->machine.other_cpu_s),
+					"steal_s",
+					real_or_null(r->machine.steal_s),
+					"machine_busy",
+					real_or_null(r->machine.machine_busy)),
+				r),
 			r),
 		r);
 }
@@ -196,6 +255,34 @@ static json_t *placement_json(const struct lb_run_record *rec)
 						   "sharing", (int)p->sharing));
 	}
 	return a;
+}
+
+/*
+ * Knobs recorded only when they differ from what every older file meant
+ * (a single lock, no nesting, a time-bound window), so that runs match
+ * their baselines by configuration.
+ */
+static void config_knobs_json(const struct lb_run_record *rec, json_t *c)
+{
+	char pick[32] = "uniform";
+
+	if (!c)
+		return;
+	if (rec->nobjects) {
+		json_object_set_new(c, "locks",
+				    json_integer((json_int_t)rec->nlocks));
+		json_object_set_new(c, "objects",
+				    json_integer((json_int_t)rec->nobjects));
+		if (rec->pick_zipf > 0)
+			snprintf(pick, sizeof(pick), "zipf:%g", rec->pick_zipf);
+		json_object_set_new(c, "pick", json_string(pick));
+	}
+	if (rec->depth > 1)
+		json_object_set_new(c, "depth",
+				    json_integer((json_int_t)rec->depth));
+	if (rec->ops_target)
+		json_object_set_new(c, "ops",
+				    json_integer((json_int_t)rec->ops_target));
 }
 
 static json_t *config_json(const struct lb_run_record *rec, const char *pin)
@@ -236,6 +323,8 @@ static json_t *config_json(const struct lb_run_record *rec, const char *pin)
 	if (c && rec->workload->uses_read_pct)
 		json_object_set_new(c, "read_pct",
 				    json_integer((json_int_t)rec->read_pct));
+	config_knobs_json(rec, c);
+	lb_record_config_json(rec, c); /* "retries", "gate" */
 	/* Test-only knob: mark the run so it is never taken for a real one. */
 	if (c && slowdown > 0)
 		json_object_set_new(c, "test_slowdown_pct",
@@ -246,15 +335,19 @@ static json_t *config_json(const struct lb_run_record *rec, const char *pin)
 static json_t *run_json(const struct lb_run_record *rec, const char *pin)
 {
 	const char *status = lb_record_status(rec);
-	json_t *reps = json_array(), *summary = json_null();
+	json_t *reps = json_array(), *summary = json_null(), *run;
 	const char *error = NULL;
 	unsigned int i;
 
 	/* Could not be measured: the last repetition says why. */
 	if (rec->setup_failed)
 		error = rec->reps[rec->nreps - 1].failure;
-	for (i = 0; i < rec->nreps; i++)
-		json_array_append_new(reps, rep_json(&rec->reps[i]));
+	for (i = 0; i < rec->nreps; i++) {
+		json_t *rj = rep_json(&rec->reps[i]);
+
+		lb_record_rep_json(rec, i, rj);
+		json_array_append_new(reps, rj);
+	}
 	/* A failed run is reported as failed, never as a number. */
 	if (!strcmp(status, "ok") && rec->nreps) {
 		summary = json_object();
@@ -266,9 +359,11 @@ static json_t *run_json(const struct lb_run_record *rec, const char *pin)
 					    summary_json(&s));
 		}
 	}
-	return json_pack("{s:s, s:s*, s:o, s:o, s:o}", "status", status,
-			 "error", error, "config", config_json(rec, pin),
-			 "reps", reps, "summary", summary);
+	run = json_pack("{s:s, s:s*, s:o, s:o, s:o}", "status", status, "error",
+			error, "config", config_json(rec, pin), "reps", reps,
+			"summary", summary);
+	lb_record_run_json(rec, run);
+	return run;
 }
 
 static json_t *argv_json(int argc, char **argv)
@@ -430,7 +525,7 @@ void lb_table_row(FILE *f, const struct lb_run_record *rec)
 {
 	const char *status = lb_record_status(rec);
 	struct lb_summary thr, nsop, jain, mins, maxs, cpu, csw, other;
-	char state[64], rate[32];
+	char state[128], rate[32], valid[48];
 
 	if (strcmp(status, "ok")) {
 		unsigned int i;
@@ -451,7 +546,8 @@ void lb_table_row(FILE *f, const struct lb_run_record *rec)
 	record_summary(rec, "cpu_us_per_op", &cpu);
 	record_summary(rec, "csw_per_op", &csw);
 	record_summary(rec, "other_cpu_s", &other);
-	snprintf(state, sizeof(state), "%s%sother-cpu %.2fs",
+	snprintf(state, sizeof(state), "%s%s%sother-cpu %.2fs",
+		 lb_record_valid_state(rec, valid, sizeof(valid)),
 		 rec->oversubscribed ? "OVERSUBSCRIBED " : "",
 		 stalled_reps(rec) ? "NO-PROGRESS-IN-A-REP " : "",
 		 other.median);
@@ -473,11 +569,12 @@ static double extra_median(const struct lb_run_record *rec,
 {
 	double *x = lb_xzalloc((rec->nreps + 1) * sizeof(*x));
 	struct lb_summary sm;
-	unsigned int i;
+	unsigned int i, n = 0;
 
 	for (i = 0; i < rec->nreps; i++)
-		x[i] = get(&rec->reps[i]);
-	lb_summarize(x, rec->nreps, &sm);
+		if (lb_record_rep_counts(rec, i))
+			x[n++] = get(&rec->reps[i]);
+	lb_summarize(x, n, &sm);
 	free(x);
 	return sm.median;
 }

@@ -27,11 +27,23 @@ struct lb_run_record {
 	unsigned int read_pct; /* --read-pct, for workloads that use it */
 	unsigned int cs_lines; /* --cs-lines */
 	bool think_exp; /* --think-dist exp */
+	unsigned int nlocks, nobjects, depth; /* see struct lb_plan_cfg */
+	double pick_zipf;
+	uint64_t ops_target; /* --ops, or 0 */
 	struct lb_wl_opts wl_opts; /* offload's options (cs_ns filled) */
 	unsigned int coroutines;
 	unsigned int reps_wanted;
-	struct lb_rep_result *reps; /* reps_wanted slots, nreps filled */
+	struct lb_rep_result
+		*reps; /* reps_wanted + retries slots, nreps filled */
 	unsigned int nreps;
+	/*
+	 * The validity gate (harness/validity.h): its thresholds, the extra
+	 * repetitions allowed to replace invalid ones, and one verdict per
+	 * repetition (NULL: none judged, every repetition valid).
+	 */
+	const struct lb_gate *gate;
+	unsigned int retries;
+	struct lb_verdict *verdicts;
 	/*
 	 * Could not be measured (setup failed, workers stalled, the worker
 	 * process crashed): no more repetitions; the last one says why.

@@ -30,8 +30,8 @@ static const char *const pct_keys[LB_RF_NPCT][3] = {
 
 /* Config keys that do not define what was measured (see resultfile.h). */
 static const char *const derived_keys[] = {
-	"placement",	"oversubscribed", "cs_cycles",
-	"think_cycles", "reps",		  "test_slowdown_pct",
+	"placement", "oversubscribed",	  "cs_cycles", "think_cycles",
+	"reps",	     "test_slowdown_pct", "retries",   "gate",
 };
 
 struct ctx {
@@ -229,6 +229,74 @@ static void load_wl_figures(struct ctx *c, struct lb_rf *rf, json_t *rep,
 	}
 }
 
+/* "valid" and "invalid" (the validity gate): optional, valid by default. */
+static void load_validity(struct ctx *c, json_t *rep, const char *where,
+			  struct lb_rf_rep *r)
+{
+	json_t *valid = json_object_get(rep, "valid");
+	json_t *why = json_object_get(rep, "invalid");
+	size_t i, len = 1;
+
+	r->valid = true;
+	if (valid && !json_is_boolean(valid)) {
+		fail(c, where, "'valid' is not true or false");
+		return;
+	}
+	r->valid = !valid || json_is_true(valid);
+	if (!why || json_is_null(why))
+		return;
+	if (!json_is_array(why)) {
+		fail(c, where, "'invalid' is not an array of reasons");
+		return;
+	}
+	for (i = 0; i < json_array_size(why); i++) {
+		if (!json_is_string(json_array_get(why, i))) {
+			fail(c, where, "'invalid[%zu]' is not a string", i);
+			return;
+		}
+		len += json_string_length(json_array_get(why, i)) + 2;
+	}
+	if (r->valid)
+		return;
+	r->invalid = lb_xzalloc(len);
+	for (i = 0; i < json_array_size(why); i++) {
+		if (i)
+			strcat(r->invalid, "; ");
+		strcat(r->invalid, json_string_value(json_array_get(why, i)));
+	}
+	lb_one_line(r->invalid);
+}
+
+/*
+ * Put the repetitions that count first (valid ones, or all when none is),
+ * the invalid ones left out after them, each group in the order run.
+ */
+static void partition_reps(struct lb_rf *rf, struct lb_rf_run *r)
+{
+	unsigned int i, k = 0, nvalid = 0, n = r->nreps;
+	struct lb_rf_rep *tmp;
+
+	for (i = 0; i < n; i++)
+		nvalid += r->reps[i].valid;
+	r->valid = nvalid || !n;
+	if (nvalid == n || !nvalid) {
+		rf->invalid_runs += !r->valid;
+		return;
+	}
+	tmp = lb_xzalloc((n + 1) * sizeof(*tmp));
+	for (i = 0; i < n; i++)
+		if (r->reps[i].valid)
+			tmp[k++] = r->reps[i];
+	for (i = 0; i < n; i++)
+		if (!r->reps[i].valid)
+			tmp[k++] = r->reps[i];
+	memcpy(r->reps, tmp, n * sizeof(*tmp));
+	free(tmp);
+	r->nreps = nvalid;
+	r->nexcluded = n - nvalid;
+	rf->excluded_reps += r->nexcluded;
+}
+
 static void load_rep(struct ctx *c, struct lb_rf *rf, json_t *rep,
 		     const char *where, unsigned int nthreads,
 		     struct lb_rf_rep *r)
@@ -291,6 +359,7 @@ static void load_rep(struct ctx *c, struct lb_rf *rf, json_t *rep,
 	}
 	load_latency(c, rep, where, r, &rf->has_latency);
 	load_wl_figures(c, rf, rep, where, r);
+	load_validity(c, rep, where, r);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -466,6 +535,8 @@ static void load_run(struct ctx *c, struct lb_rf *rf, json_t *run,
 		load_rep(c, rf, json_array_get(reps, i), rwhere, r->threads,
 			 &r->reps[i]);
 	}
+	if (!c->failed)
+		partition_reps(rf, r);
 }
 
 static void load_top(struct ctx *c, struct lb_rf *rf, json_t *root)
@@ -618,8 +689,11 @@ void lb_rf_free(struct lb_rf *rf)
 	if (!rf)
 		return;
 	for (i = 0; i < rf->nruns; i++) {
-		for (j = 0; j < rf->runs[i].nreps; j++)
+		for (j = 0; j < rf->runs[i].nreps + rf->runs[i].nexcluded;
+		     j++) {
 			free(rf->runs[i].reps[j].thread_ops);
+			free(rf->runs[i].reps[j].invalid);
+		}
 		free(rf->runs[i].reps);
 		free(rf->runs[i].key);
 		free(rf->runs[i].label);

@@ -35,6 +35,12 @@ extern const char *const lb_rf_pct_names[LB_RF_NPCT]; /* "p50" ... */
 struct lb_rf_rep {
 	bool ok;
 	/*
+	 * Passed the validity gate ("valid", absent in older files: true);
+	 * invalid ones say why in @invalid, "; "-separated (NULL if valid).
+	 */
+	bool valid;
+	char *invalid;
+	/*
 	 * !ok because a check failed (the counters differ, or operations
 	 * completed and still failed) - not merely a window in which a
 	 * starved machine completed no operation.
@@ -76,8 +82,17 @@ struct lb_rf_run {
 	char *key;
 	char *label; /* short and human: "pthread, 2 threads, cs 100ns" */
 	double test_slowdown_pct; /* 0 unless LOCKBENCH_TEST_SLOWDOWN */
+	/*
+	 * The repetitions that count, in the order run: the valid ones, or
+	 * every one when none is valid (then @valid is false).  The invalid
+	 * ones left out follow them: reps[nreps] to reps[nreps + nexcluded -
+	 * 1].  Every consumer (plot, compare, ab) reads reps[0..nreps) only,
+	 * as the summary in the file does.
+	 */
 	struct lb_rf_rep *reps;
 	unsigned int nreps;
+	unsigned int nexcluded;
+	bool valid;
 };
 
 struct lb_rf {
@@ -92,6 +107,8 @@ struct lb_rf {
 	bool has_wl_latency; /* some repetition carries latency_ns */
 	bool has_loop; /* some repetition carries loop_progress */
 	bool test_slowdown; /* some run had an injected slowdown */
+	unsigned int excluded_reps; /* invalid repetitions left out, all runs */
+	unsigned int invalid_runs; /* runs without a valid repetition */
 	void *json; /* owns the strings above */
 };
 

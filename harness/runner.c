@@ -392,6 +392,52 @@ static double tv_s(struct timeval tv)
 	return (double)tv.tv_sec + (double)tv.tv_usec / 1e6;
 }
 
+/* The protected counters: the run's, or the sum over the objects. */
+static uint64_t protected_count(const struct lb_run *run)
+{
+	uint64_t sum = run->counter;
+	unsigned int i;
+
+	for (i = 0; i < run->nobjects; i++)
+		sum += ((const struct lb_object *)(run->objects +
+						   i * run->object_stride))
+			       ->counter;
+	return sum;
+}
+
+/*
+ * Per-window operation counts from the workers' cumulative timelines
+ * (res->window_end_ns was filled by drive_phases()).
+ */
+static void collect_timeline(const struct lb_run *run,
+			     const struct lb_worker *workers, unsigned int n,
+			     struct lb_rep_result *res)
+{
+	unsigned int i, k, nw = res->nwindows;
+
+	if (!nw || !workers[0].timeline) {
+		free(res->window_end_ns);
+		res->window_end_ns = NULL;
+		res->nwindows = 0;
+		return;
+	}
+	res->timeline = lb_xzalloc((size_t)n * nw * sizeof(*res->timeline));
+	for (i = 0; i < n; i++) {
+		uint64_t prev = workers[i].start.ops;
+
+		for (k = 0; k < nw; k++) {
+			/* The last window: to the worker's stop. */
+			uint64_t c = k + 1 < nw ? workers[i].timeline[k] :
+						  workers[i].end.ops;
+
+			c = c < prev ? prev : c;
+			res->timeline[(size_t)i * nw + k] = c - prev;
+			prev = c;
+		}
+	}
+	(void)run;
+}
+
 static void collect(const struct lb_rep_cfg *cfg, struct rep_ctx *ctx,
 		    struct lb_worker *workers, struct lb_rep_result *res)
 {
@@ -400,6 +446,7 @@ static void collect(const struct lb_rep_cfg *cfg, struct rep_ctx *ctx,
 
 	res->thread_ops = lb_xzalloc(n * sizeof(*res->thread_ops));
 	res->nthreads = n;
+	res->migrations = 0;
 	for (i = 0; i < n; i++) {
 		/* Non-leader coroutines snapshot only their count. */
 		const struct lb_worker_snap *a = &workers[i].start;
@@ -414,14 +461,26 @@ static void collect(const struct lb_rep_cfg *cfg, struct rep_ctx *ctx,
 		res->cpu_sys_s += tv_s(b->ru.ru_stime) - tv_s(a->ru.ru_stime);
 		res->vcsw += (uint64_t)(b->ru.ru_nvcsw - a->ru.ru_nvcsw);
 		res->ivcsw += (uint64_t)(b->ru.ru_nivcsw - a->ru.ru_nivcsw);
+		/* Leaders only (one per thread); -1 once one is unknown. */
+		if (workers[i].leader && res->migrations >= 0)
+			res->migrations =
+				a->migrations < 0 || b->migrations < 0 ?
+					-1 :
+					res->migrations + b->migrations -
+						a->migrations;
 		res->futex_waits += b->futex.waits - a->futex.waits;
 		res->futex_wakes += b->futex.wakes - a->futex.wakes;
+		res->spins += b->futex.spins - a->futex.spins;
+		res->spin_iters += b->futex.spin_iters - a->futex.spin_iters;
+		res->spin_then_slept +=
+			b->futex.spin_then_slept - a->futex.spin_then_slept;
 	}
+	collect_timeline(ctx->run, workers, n, res);
 	res->ops_per_sec = (double)res->ops * 1e9 / (double)res->elapsed_ns;
 	res->jain = lb_jain(res->thread_ops, n);
 	res->min_share = res->ops ? (double)lo * n / (double)res->ops : NAN;
 	res->max_share = res->ops ? (double)hi * n / (double)res->ops : NAN;
-	res->counter = ctx->run->counter;
+	res->counter = protected_count(ctx->run);
 	res->acounter = ctx->run->acounter;
 	res->torn_reads = ctx->run->torn_reads;
 	/*
@@ -444,12 +503,60 @@ static void collect(const struct lb_rep_cfg *cfg, struct rep_ctx *ctx,
 			 (unsigned long long)res->torn_reads);
 }
 
-/* Warm-up, measure, stop; returns the measured window. */
+/* Sleep until @deadline (CLOCK_MONOTONIC ns); false on a stop signal. */
+static bool sleep_until(uint64_t deadline)
+{
+	uint64_t now = lb_now_ns();
+
+	return deadline <= now ? !lb_interrupted() :
+				 lb_sleep_interruptible(deadline - now);
+}
+
+/* Operations in the window so far, as of the workers' last ticks. */
+static uint64_t window_progress(const struct lb_worker *workers, unsigned int n)
+{
+	uint64_t sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		sum += lb_load_relaxed(&workers[i].progress);
+	return sum;
+}
+
+/*
+ * --ops: when, from the pace so far, the target will be reached (0: not
+ * before @next).  Called just after a tick was published: the workers'
+ * counts are those they published at the tick before (@t_ref), so the
+ * prediction starts from there.  Overshoot is bounded by what the workers
+ * do in about a tick after the prediction is possible (two ticks in).
+ */
+static uint64_t ops_deadline(const struct lb_rep_cfg *cfg,
+			     const struct lb_worker *workers, uint64_t t0,
+			     uint64_t t_ref, uint64_t next)
+{
+	uint64_t done = window_progress(workers, lb_rep_workers(cfg));
+	double rate, at;
+
+	if (!done || t_ref <= t0)
+		return 0;
+	if (done >= cfg->ops_target)
+		return 1; /* already there: stop now */
+	rate = (double)done / (double)(t_ref - t0);
+	at = (double)t_ref + (double)(cfg->ops_target - done) / rate;
+	return at <= (double)next ? (uint64_t)at : 0;
+}
+
+/*
+ * Warm-up, measure (ticking every run->tick_ns, see workload.h), stop;
+ * returns the measured window and fills res->window_end_ns.
+ */
 static uint64_t drive_phases(const struct lb_rep_cfg *cfg, struct lb_run *run,
+			     const struct lb_worker *workers,
 			     struct lb_rep_result *res)
 {
 	struct lb_machine_sample m0, m1;
-	uint64_t t0, t1;
+	uint64_t t0, t1, end, t_prev, t_ref;
+	unsigned int tick = 0, nw = run->nwindows;
 
 	set_stage(STAGE_WARMUP);
 	if (cfg->warmup_ns && !lb_sleep_interruptible(cfg->warmup_ns)) {
@@ -458,14 +565,126 @@ static uint64_t drive_phases(const struct lb_rep_cfg *cfg, struct lb_run *run,
 	}
 	lb_machine_sample(&m0);
 	set_stage(STAGE_MEASURE);
+	res->nwindows = nw;
+	res->window_end_ns = lb_xzalloc(nw * sizeof(*res->window_end_ns));
 	t0 = lb_now_ns();
 	lb_store_release(&run->phase, LB_PHASE_MEASURE);
-	lb_sleep_interruptible(cfg->duration_ns);
+	end = t0 + cfg->duration_ns;
+	t_prev = t_ref = t0;
+	for (;;) {
+		uint64_t next = t0 + (tick + 1) * run->tick_ns, stop = 0;
+
+		if (cfg->ops_target && tick > 1)
+			stop = ops_deadline(cfg, workers, t0, t_ref, next);
+		if (stop || next >= end) {
+			sleep_until(stop ? stop : end);
+			break;
+		}
+		if (!sleep_until(next))
+			break;
+		t_ref = t_prev;
+		t_prev = lb_now_ns();
+		tick++;
+		if (tick < nw)
+			res->window_end_ns[tick - 1] = t_prev - t0;
+		lb_store_release(&run->phase,
+				 LB_PHASE_MEASURE | tick << LB_PHASE_BITS);
+	}
 	lb_store_release(&run->phase, LB_PHASE_STOP);
 	t1 = lb_now_ns();
+	/* The windows that had a tick, and the last one, to the stop. */
+	if (tick + 1 < nw)
+		res->nwindows = nw = tick + 1;
+	res->window_end_ns[nw - 1] = t1 - t0;
 	lb_machine_sample(&m1);
 	lb_machine_state(&m0, &m1, &res->machine);
 	return t1 - t0;
+}
+
+/*
+ * Ticks and windows: 10 ms, widened (doubled) until a repetition has at
+ * most MAX_WINDOWS windows and MAX_TIMELINE counts in all.  With --ops the
+ * duration is only a limit and the stop is predicted from the ticks: the
+ * tick is 1 ms (the runner's wake-ups then cost about 0.5% of a CPU on
+ * this kind of VM) and windows past MAX_WINDOWS add to the last.
+ */
+#define TICK_NS 10000000ull
+#define TICK_OPS_NS 1000000ull
+#define MAX_WINDOWS 1000u
+#define MAX_TIMELINE (1u << 18)
+
+static void plan_ticks(const struct lb_rep_cfg *cfg, struct lb_run *run)
+{
+	uint64_t tick = cfg->ops_target ? TICK_OPS_NS : TICK_NS, n;
+	unsigned int workers = lb_rep_workers(cfg);
+
+	for (;;) {
+		n = cfg->duration_ns / tick + 1;
+		if (cfg->ops_target ||
+		    (n <= MAX_WINDOWS && n * workers <= MAX_TIMELINE))
+			break;
+		tick *= 2;
+	}
+	if (n > MAX_WINDOWS)
+		n = MAX_WINDOWS;
+	while (n > 1 && n * workers > MAX_TIMELINE)
+		n /= 2;
+	run->tick_ns = tick;
+	run->nwindows = (unsigned int)n;
+}
+
+/* Striping and bql: the locks and the objects they guard. */
+static void run_objects(const struct lb_rep_cfg *cfg, struct lb_run *run)
+{
+	size_t lsz = cfg->ops->lock_size;
+
+	run->nlocks = cfg->nlocks ? cfg->nlocks : 1;
+	/* The lock, its struct lb_lock_rec on the next line, padded. */
+	lsz = (lsz + LB_CACHELINE - 1) / LB_CACHELINE * LB_CACHELINE +
+	      LB_CACHELINE;
+	run->lock_stride = (lsz + LB_PAD_SIZE - 1) / LB_PAD_SIZE * LB_PAD_SIZE;
+	run->locks =
+		lb_xaligned_zalloc(LB_PAD_SIZE, run->nlocks * run->lock_stride);
+	run->lock = run->locks;
+	run->nobjects = cfg->nobjects;
+	if (!run->nobjects)
+		return;
+	run->object_stride = (1 + (size_t)cfg->cs_lines) * LB_CACHELINE;
+	run->objects = lb_xaligned_zalloc(LB_PAD_SIZE,
+					  run->nobjects * run->object_stride);
+	if (cfg->pick_zipf > 0) {
+		uint32_t *t = lb_xzalloc(LB_PICK_TABLE * sizeof(*t));
+
+		lb_pick_table_fill(t, run->nobjects, cfg->pick_zipf);
+		run->pick_table = t;
+	}
+}
+
+/* Every lock of the run (--locks); on failure the ones done are undone. */
+static int locks_init(const struct lb_rep_cfg *cfg, struct lb_run *run)
+{
+	unsigned int i;
+	int e;
+
+	for (i = 0; i < run->nlocks; i++) {
+		e = cfg->ops->init((char *)run->locks + i * run->lock_stride,
+				   &cfg->lock_cfg);
+		if (e) {
+			while (i--)
+				cfg->ops->destroy((char *)run->locks +
+						  i * run->lock_stride);
+			return e;
+		}
+	}
+	return 0;
+}
+
+static void locks_destroy(const struct lb_rep_cfg *cfg, struct lb_run *run)
+{
+	unsigned int i;
+
+	for (i = 0; i < run->nlocks; i++)
+		cfg->ops->destroy((char *)run->locks + i * run->lock_stride);
 }
 
 static struct lb_run *run_new(const struct lb_rep_cfg *cfg)
@@ -473,9 +692,16 @@ static struct lb_run *run_new(const struct lb_rep_cfg *cfg)
 	struct lb_run *run = lb_xaligned_zalloc(LB_PAD_SIZE, sizeof(*run));
 
 	run->ops = cfg->ops;
-	run->loop = cfg->workload->loop_for(cfg->lock_index);
+	if (cfg->nobjects || cfg->depth > 1)
+		run->loop = cfg->workload->general_loop_for(cfg->lock_index);
+	else
+		run->loop = cfg->workload->loop_for(cfg->lock_index);
 	lb_bug_on(!run->loop);
-	run->lock = lb_xaligned_zalloc(LB_PAD_SIZE, cfg->ops->lock_size);
+	run_objects(cfg, run);
+	plan_ticks(cfg, run);
+	run->depth = cfg->depth ? cfg->depth : 1;
+	run->handoff = cfg->workload->times_handoff &&
+		       cfg->sample_every != LB_SAMPLE_OFF;
 	run->cs_iters = cfg->cs_iters;
 	run->sample_every = cfg->sample_every;
 	run->ns_per_cycle = cfg->ns_per_cycle > 0 ? cfg->ns_per_cycle : 1.0;
@@ -501,7 +727,9 @@ static void run_free(struct lb_run *run)
 {
 	free(run->lines);
 	free((void *)run->think_table);
-	free(run->lock);
+	free(run->locks);
+	free(run->objects);
+	free((void *)run->pick_table);
 	free(run);
 }
 
@@ -518,6 +746,10 @@ static struct lb_worker *workers_new(const struct lb_rep_cfg *cfg,
 		w[i].leader = i % k == 0;
 		if (cfg->sample_every != LB_SAMPLE_OFF)
 			w[i].hist = lb_xzalloc(sizeof(*w[i].hist));
+		if (run->handoff)
+			w[i].handoff = lb_xzalloc(sizeof(*w[i].handoff));
+		w[i].timeline =
+			lb_xzalloc(run->nwindows * sizeof(*w[i].timeline));
 		if (cfg->ops->node_size)
 			w[i].node = lb_xaligned_zalloc(LB_PAD_SIZE,
 						       cfg->ops->node_size);
@@ -551,6 +783,8 @@ static void slots_free(const struct lb_rep_cfg *cfg, struct worker_slot *slots,
 	for (i = 0; i < lb_rep_workers(cfg); i++) {
 		free(workers[i].node);
 		free(workers[i].hist);
+		free(workers[i].handoff);
+		free(workers[i].timeline);
 	}
 	for (i = 0; i < cfg->nthreads; i++)
 		if (slots[i].ev)
@@ -577,9 +811,13 @@ static void collect_latency(const struct lb_rep_cfg *cfg,
 	if (cfg->sample_every == LB_SAMPLE_OFF)
 		return;
 	res->latency = lb_xzalloc(sizeof(*res->latency));
+	if (workers[0].handoff)
+		res->handoff = lb_xzalloc(sizeof(*res->handoff));
 	every = lb_xzalloc(n * sizeof(*every));
 	for (i = 0; i < n; i++) {
 		lb_hist_merge(res->latency, workers[i].hist);
+		if (res->handoff)
+			lb_hist_merge(res->handoff, workers[i].handoff);
 		every[i] = workers[i].measured_every;
 	}
 	qsort(every, n, sizeof(*every), cmp_u32);
@@ -613,7 +851,7 @@ static int run_rep_inproc(const struct lb_rep_cfg *cfg,
 	ctx.run = run_new(cfg);
 	ctx.run->test_spin = extra_cs_iters;
 	set_stage(STAGE_INIT);
-	e = cfg->ops->init(ctx.run->lock, &cfg->lock_cfg);
+	e = locks_init(cfg, ctx.run);
 	if (e) {
 		snprintf(res->failure, sizeof(res->failure),
 			 "%s: init failed: %s", cfg->ops->name, strerror(-e));
@@ -624,7 +862,7 @@ static int run_rep_inproc(const struct lb_rep_cfg *cfg,
 	set_stage(STAGE_SETUP);
 	if (cfg->workload->setup &&
 	    cfg->workload->setup(ctx.run, res->failure, sizeof(res->failure))) {
-		cfg->ops->destroy(ctx.run->lock);
+		locks_destroy(cfg, ctx.run);
 		run_free(ctx.run);
 		return LB_REP_SETUP;
 	}
@@ -639,7 +877,7 @@ static int run_rep_inproc(const struct lb_rep_cfg *cfg,
 		rc = LB_REP_SETUP;
 		goto out;
 	}
-	res->elapsed_ns = drive_phases(cfg, ctx.run, res);
+	res->elapsed_ns = drive_phases(cfg, ctx.run, workers, res);
 	set_stage(STAGE_JOIN);
 	if (!join_workers(slots, cfg->nthreads, cfg->stall_timeout_ns,
 			  &stuck)) {
@@ -665,7 +903,7 @@ static int run_rep_inproc(const struct lb_rep_cfg *cfg,
 	}
 	collect(cfg, &ctx, workers, res);
 	collect_latency(cfg, workers, res);
-	cfg->ops->destroy(ctx.run->lock);
+	locks_destroy(cfg, ctx.run);
 out:
 	slots_free(cfg, slots, workers);
 	run_free(ctx.run);
@@ -731,9 +969,22 @@ static size_t latency_size(const struct lb_rep_result *r)
 	return sizeof(*r->latency);
 }
 
+static size_t windows_size(const struct lb_rep_result *r)
+{
+	return (size_t)r->nwindows * sizeof(*r->window_end_ns);
+}
+
+static size_t timeline_size(const struct lb_rep_result *r)
+{
+	return (size_t)r->nwindows * r->nthreads * sizeof(*r->timeline);
+}
+
 static const struct rep_blob rep_blobs[] = {
 	{ offsetof(struct lb_rep_result, thread_ops), thread_ops_size },
 	{ offsetof(struct lb_rep_result, latency), latency_size },
+	{ offsetof(struct lb_rep_result, handoff), latency_size },
+	{ offsetof(struct lb_rep_result, window_end_ns), windows_size },
+	{ offsetof(struct lb_rep_result, timeline), timeline_size },
 };
 
 static void **blob_ptr(struct lb_rep_result *r, const struct rep_blob *b)
@@ -1143,4 +1394,10 @@ void lb_rep_result_free(struct lb_rep_result *res)
 	res->latency = NULL;
 	free(res->thread_ops);
 	res->thread_ops = NULL;
+	free(res->handoff);
+	res->handoff = NULL;
+	free(res->window_end_ns);
+	res->window_end_ns = NULL;
+	free(res->timeline);
+	res->timeline = NULL;
 }

@@ -29,6 +29,19 @@ struct lb_rep_cfg {
 	unsigned int read_pct; /* rwmix: percent of reads */
 	struct lb_wl_opts wl_opts; /* offload's options */
 	uint64_t duration_ns, warmup_ns;
+	/*
+	 * --ops: end the window once the workers have completed this many
+	 * operations together (duration_ns is then the time limit); 0: the
+	 * window lasts duration_ns.
+	 */
+	uint64_t ops_target;
+	/*
+	 * Striping and bql (struct lb_run): nlocks locks, nobjects objects
+	 * (0: the single-lock loops), picked uniformly or with Zipf exponent
+	 * pick_zipf (0: uniform).  depth: nested acquisitions (>= 1).
+	 */
+	unsigned int nlocks, nobjects, depth;
+	double pick_zipf;
 	uint64_t stall_timeout_ns; /* after STOP, how long workers may take */
 	struct lb_lock_cfg lock_cfg;
 	/* Latency sampling: LB_SAMPLE_AUTO, LB_SAMPLE_OFF or an interval. */
@@ -45,6 +58,16 @@ struct lb_rep_result {
 	 */
 	struct lb_hist *latency;
 	uint32_t sample_every;
+	/* Hand-off times (NULL: the workload does not time them). */
+	struct lb_hist *handoff;
+	/*
+	 * Throughput timeline: nwindows windows; window_end_ns[k] is when
+	 * window k ended (from the start of the window), timeline[w *
+	 * nwindows + k] worker w's operations in it.  NULL: none.
+	 */
+	unsigned int nwindows;
+	uint64_t *window_end_ns;
+	uint64_t *timeline;
 	char failure[512]; /* why not, when !ok */
 	uint64_t elapsed_ns; /* measured window, from the clock */
 	uint64_t ops; /* operations in the window, all threads */
@@ -54,7 +77,11 @@ struct lb_rep_result {
 	double ops_per_sec, jain, min_share, max_share;
 	double cpu_user_s, cpu_sys_s; /* workers, in the window */
 	uint64_t vcsw, ivcsw; /* context switches, in the window */
+	/* Migrations of the worker threads in the window, -1 if unknown. */
+	int64_t migrations;
 	uint64_t futex_waits, futex_wakes;
+	/* Spin phases of lock slow paths (runtime/futex.h), in the window. */
+	uint64_t spins, spin_iters, spin_then_slept;
 	uint64_t counter, acounter; /* whole run, warm-up included */
 	uint64_t torn_reads; /* rwmix: reads that saw a writer inside */
 	struct lb_machine_state machine;

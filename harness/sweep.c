@@ -718,6 +718,92 @@ static int k_offload_work(struct pctx *c, const char *key, json_t *v,
 	return 0;
 }
 
+static int k_retries(struct pctx *c, const char *key, json_t *v,
+		     struct lb_sweep_spec *s)
+{
+	uint64_t n;
+
+	if (get_u64(c, key, AT_VALUE, v, 0, LB_RETRIES_MAX, &n))
+		return -1;
+	s->retries = (unsigned int)n;
+	return 0;
+}
+
+static int k_gate(struct pctx *c, const char *key, json_t *v,
+		  struct lb_sweep_spec *s)
+{
+	char err[LB_ERRLEN];
+	const char *str;
+
+	if (get_str(c, key, AT_VALUE, v, "thresholds like \"wall=0.1\"", &str))
+		return -1;
+	s->gate_given = true;
+	if (!strcmp(str, "off")) {
+		s->gate.on = false;
+		return 0;
+	}
+	if (lb_gate_parse(str, &s->gate, err, sizeof(err)))
+		return bad_msg(c, key, AT_VALUE, err);
+	return 0;
+}
+
+static int k_cs_lines(struct pctx *c, const char *key, json_t *v,
+		      struct lb_sweep_spec *s)
+{
+	return numbers(c, key, v, 0, 4096, s->cs_lines, &s->ncs_lines);
+}
+
+static int k_think_dist(struct pctx *c, const char *key, json_t *v,
+			struct lb_sweep_spec *s)
+{
+	const char *str;
+
+	if (get_str(c, key, AT_VALUE, v, "fixed or exp", &str))
+		return -1;
+	if (strcmp(str, "fixed") && strcmp(str, "exp"))
+		return bad(c, key, AT_VALUE,
+			   "invalid value '%.64s': fixed or exp", str);
+	s->think_exp = !strcmp(str, "exp");
+	return 0;
+}
+
+static int k_locks(struct pctx *c, const char *key, json_t *v,
+		   struct lb_sweep_spec *s)
+{
+	return numbers(c, key, v, 1, LB_MAX_THREADS, s->locks, &s->nlocks);
+}
+
+static int k_objects(struct pctx *c, const char *key, json_t *v,
+		     struct lb_sweep_spec *s)
+{
+	return get_u64(c, key, AT_VALUE, v, 1, 1u << 20, &s->objects);
+}
+
+static int k_pick(struct pctx *c, const char *key, json_t *v,
+		  struct lb_sweep_spec *s)
+{
+	char err[LB_ERRLEN];
+	const char *str;
+
+	if (get_str(c, key, AT_VALUE, v, "uniform or zipf:S", &str))
+		return -1;
+	if (lb_parse_pick("pick", str, &s->pick_zipf, err, sizeof(err)))
+		return bad_msg(c, key, AT_VALUE, err);
+	return 0;
+}
+
+static int k_depth(struct pctx *c, const char *key, json_t *v,
+		   struct lb_sweep_spec *s)
+{
+	return get_u64(c, key, AT_VALUE, v, 1, 1000, &s->depth);
+}
+
+static int k_ops(struct pctx *c, const char *key, json_t *v,
+		 struct lb_sweep_spec *s)
+{
+	return get_u64(c, key, AT_VALUE, v, 1, 1000000000000000ull, &s->ops);
+}
+
 static const struct {
 	const char *name;
 	int (*parse)(struct pctx *c, const char *key, json_t *v,
@@ -740,6 +826,15 @@ static const struct {
 	{ "offload_mode", k_offload_mode },
 	{ "offload_work", k_offload_work },
 	{ "sample_every", k_sample_every },
+	{ "retries", k_retries },
+	{ "gate", k_gate },
+	{ "cs_lines", k_cs_lines },
+	{ "think_dist", k_think_dist },
+	{ "locks", k_locks },
+	{ "objects", k_objects },
+	{ "pick", k_pick },
+	{ "depth", k_depth },
+	{ "ops", k_ops },
 };
 
 /* ------------------------------------------------------------ checks */
@@ -776,6 +871,68 @@ static void have_list(const struct lb_workload *wl, char *buf, size_t len)
 	}
 }
 
+/* Nesting needs recursive methods; striping, a lock of the method's own. */
+static int check_method_knobs(struct pctx *c, const struct lb_sweep_spec *s,
+			      const struct lb_lock_ops *ops, long at)
+{
+	unsigned int w;
+
+	for (w = 0; w < s->nworkloads; w++) {
+		const struct lb_workload *wl = s->workloads[w];
+		bool general = wl->uses_objects ||
+			       (wl->uses_depth && s->depth > 1) ||
+			       (wl->uses_locks && s->nlocks &&
+				s->locks[s->nlocks - 1] > 1);
+
+		if (wl->uses_depth && s->depth > 1 &&
+		    !(ops->flags & LB_RECURSIVE))
+			return bad(c, "methods", at,
+				   "method '%s' is not recursive: \"depth\" "
+				   "%llu would deadlock",
+				   ops->name, (unsigned long long)s->depth);
+		if (general && !wl->general_loop_for(lock_index(ops)))
+			return bad(c, "methods", at,
+				   "method '%s' cannot run with locks, objects "
+				   "or depth (it delegates whole sections)",
+				   ops->name);
+	}
+	return 0;
+}
+
+/* Knobs only some workloads honour: at least one of the spec's must. */
+static int check_knobs(struct pctx *c, const struct lb_sweep_spec *s)
+{
+	bool locks = false, objects = false, depth = false;
+	unsigned int w, i;
+
+	for (w = 0; w < s->nworkloads; w++) {
+		locks |= s->workloads[w]->uses_locks;
+		objects |= s->workloads[w]->uses_objects;
+		depth |= s->workloads[w]->uses_depth;
+	}
+	if ((s->nlocks || s->pick_zipf > 0) && !locks)
+		return bad(c, s->nlocks ? "locks" : "pick", AT_VALUE,
+			   "no workload of the spec stripes (counter and bql "
+			   "do)");
+	if (s->objects && !objects)
+		return bad(c, "objects", AT_VALUE,
+			   "only the bql workload has objects");
+	if (s->depth > 1 && !depth)
+		return bad(c, "depth", AT_VALUE,
+			   "no workload of the spec nests acquisitions");
+	for (i = 0; objects && i < s->nlocks; i++)
+		if (s->locks[i] > (s->objects ? s->objects : 64))
+			return bad(c, "locks",
+				   idx(json_object_get(s->json, "locks"), i),
+				   "%llu locks for %llu objects: more locks "
+				   "than objects",
+				   (unsigned long long)s->locks[i],
+				   (unsigned long long)(s->objects ?
+								s->objects :
+								64));
+	return 0;
+}
+
 /* Every explicit method fits every workload; none can run somewhere. */
 static int check_methods(struct pctx *c, const struct lb_sweep_spec *s)
 {
@@ -805,6 +962,8 @@ static int check_methods(struct pctx *c, const struct lb_sweep_spec *s)
 				   wl->needs ? wl->needs : "loop for it",
 				   wl->name, have);
 		}
+		if (check_method_knobs(c, s, ops, at))
+			return -1;
 		if ((ops->flags & LB_NO_EXCLUSION) && !(one_thread && one_co))
 			return bad(c, "methods", at,
 				   "method '%s' has no mutual exclusion and "
@@ -812,6 +971,8 @@ static int check_methods(struct pctx *c, const struct lb_sweep_spec *s)
 				   "this sweep has neither",
 				   ops->name);
 	}
+	if (check_knobs(c, s))
+		return -1;
 	/* Without "methods", workloads that need none use run's list. */
 	for (w = 0; s->default_methods && w < s->nworkloads; w++) {
 		if (s->workloads[w]->needs)
@@ -879,12 +1040,16 @@ int lb_sweep_spec_parse(const char *text, size_t len, const char *name,
 	out->ncs = out->nthink = 1;
 	out->read_pct[0] = 90;
 	out->nread_pct = 1;
+	out->ncs_lines = 1;
+	out->depth = 1;
 	snprintf(out->pin, sizeof(out->pin), "compact");
 	out->duration_ns = 500000000ull;
 	out->warmup_ns = 100000000ull;
 	out->stall_ns = 10000000000ull;
 	out->reps = 5;
 	out->sample_every = LB_SAMPLE_AUTO;
+	out->retries = LB_RETRIES_DEFAULT;
+	lb_gate_defaults(&out->gate);
 	for (i = 0; i < LB_ARRAY_SIZE(spec_keys); i++)
 		names[i] = spec_keys[i].name;
 	json_object_foreach(root, key, v)
@@ -986,6 +1151,55 @@ static void add_groups(struct lb_plan *p, const struct lb_plan_cfg *knobs,
 	}
 }
 
+/*
+ * The --locks values of @wl in @s (into @out when not NULL): the spec's
+ * for workloads that stripe, bql's default 1 and its objects, else 1.
+ */
+static unsigned int locks_for(const struct lb_sweep_spec *s,
+			      const struct lb_workload *wl, uint64_t *out)
+{
+	uint64_t objects = s->objects ? s->objects : 64;
+	uint64_t dflt[2] = { 1, objects };
+	unsigned int n = 1;
+	const uint64_t *v = dflt;
+
+	if (wl->uses_locks && s->nlocks) {
+		v = s->locks;
+		n = s->nlocks;
+	} else if (wl->uses_objects && objects > 1) {
+		n = 2;
+	}
+	if (out)
+		memcpy(out, v, n * sizeof(*out));
+	return n;
+}
+
+/* add_groups() for each cs_lines and locks value. */
+static void add_knob_groups(const struct lb_sweep_spec *s, struct lb_plan *p,
+			    const struct lb_plan_cfg *knobs,
+			    const struct lb_lock_ops *const *methods,
+			    unsigned int nm, unsigned int co,
+			    const unsigned int *threads, unsigned int nthreads)
+{
+	uint64_t locks[LB_SWEEP_MAX_VALUES];
+	unsigned int nl = locks_for(s, knobs->workload, locks), l, i;
+	struct lb_plan_cfg tmpl = *knobs;
+
+	for (i = 0; i < s->ncs_lines; i++) {
+		tmpl.cs_lines = (unsigned int)s->cs_lines[i];
+		for (l = 0; l < nl; l++) {
+			tmpl.depth = knobs->workload->uses_depth ?
+					     (unsigned int)s->depth :
+					     1;
+			lb_plan_cfg_objects(
+				&tmpl, (unsigned int)locks[l],
+				s->objects ? (unsigned int)s->objects : 64);
+			add_groups(p, &tmpl, methods, nm, co, threads,
+				   nthreads);
+		}
+	}
+}
+
 int lb_sweep_plan(const struct lb_sweep_spec *s, const struct lb_topo *topo,
 		  struct lb_plan *p, char *err, size_t errlen)
 {
@@ -1002,8 +1216,9 @@ int lb_sweep_plan(const struct lb_sweep_spec *s, const struct lb_topo *topo,
 	for (w = 0; w < s->nworkloads; w++) {
 		nm = methods_for(s, s->workloads[w], methods);
 		nr = s->workloads[w]->uses_read_pct ? s->nread_pct : 1;
-		total +=
-			(uint64_t)nm * nr * s->ncs * s->nthink * nco * nthreads;
+		total += (uint64_t)nm * nr * s->ncs * s->nthink * nco *
+			 nthreads * s->ncs_lines *
+			 locks_for(s, s->workloads[w], NULL);
 	}
 	if (total > LB_SWEEP_MAX_RUNS) {
 		snprintf(err, errlen,
@@ -1020,7 +1235,12 @@ int lb_sweep_plan(const struct lb_sweep_spec *s, const struct lb_topo *topo,
 		.spin = s->spin,
 		.reps = (unsigned int)s->reps,
 		.sample_every = s->sample_every,
+		.gate = s->gate,
+		.retries = s->retries,
+		.ops_target = s->ops,
 	};
+	if (s->ops && !json_object_get(s->json, "duration"))
+		p->duration_ns = 60000000000ull; /* a limit, as in run */
 	if (lb_pin_parse(s->pin, &p->pin, err, errlen))
 		return -1; /* validated by the parser */
 	for (w = 0; w < s->nworkloads; w++) {
@@ -1028,6 +1248,8 @@ int lb_sweep_plan(const struct lb_sweep_spec *s, const struct lb_topo *topo,
 			.workload = s->workloads[w],
 			.wl_opts = { .offload_mode = s->offload_mode,
 				     .offload_sleep = s->offload_sleep },
+			.think_exp = s->think_exp,
+			.pick_zipf = s->pick_zipf,
 		};
 
 		nm = methods_for(s, knobs.workload, methods);
@@ -1039,10 +1261,10 @@ int lb_sweep_plan(const struct lb_sweep_spec *s, const struct lb_topo *topo,
 				for (ti = 0; ti < s->nthink; ti++) {
 					knobs.think_ns = s->think_ns[ti];
 					for (k = 0; k < nco; k++)
-						add_groups(p, &knobs, methods,
-							   nm,
-							   (unsigned int)co[k],
-							   threads, nthreads);
+						add_knob_groups(
+							s, p, &knobs, methods,
+							nm, (unsigned int)co[k],
+							threads, nthreads);
 				}
 			}
 		}

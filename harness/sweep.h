@@ -18,7 +18,12 @@
  *     "duration":   "500ms",  "warmup": "100ms",  "reps": 5,
  *     "spin": 100,  "stall_timeout": "10s",
  *     "offload_mode": "submit_co",  "offload_work": "busy",
- *     "sample_every": "auto" | 0 | 64
+ *     "sample_every": "auto" | 0 | 64,
+ *     "retries": 2,  "gate": "other_cpu=0.5,ivcsw=off" | "off",
+ *     "cs_lines":   0 | [0, 4],       "think_dist": "fixed" | "exp",
+ *     "locks":      1 | [1, 16],      "objects": 64,
+ *     "pick":       "uniform" | "zipf:0.99",
+ *     "depth":      1,                "ops": 1000000
  *   }
  *
  * Strings are parsed by harness/options.c exactly as the matching `run`
@@ -29,7 +34,9 @@
  * when it needs something (rwmix).  "all" is every method with a loop for
  * the workload, per workload; an explicit method must have a loop for every
  * workload of the spec.  read_pct varies only the workloads that read
- * (rwmix), offload_* only offload.  A method without mutual exclusion
+ * (rwmix), offload_* only offload, locks and pick only the workloads that
+ * stripe (counter, bql; bql's default locks are 1 and "objects"), objects
+ * only bql; depth > 1 needs recursive methods.  A method without mutual exclusion
  * (none) runs in the 1-thread, at most 1-coroutine configurations only.
  *
  * Errors name the spec, the line and column, and the key path
@@ -45,6 +52,7 @@
 
 #include "harness/options.h"
 #include "harness/plan.h"
+#include "harness/validity.h"
 
 #define LB_SWEEP_MAX_VALUES 64u /* values of one knob */
 #define LB_SWEEP_MAX_RUNS 100000u /* configurations, even with --yes */
@@ -70,6 +78,16 @@ struct lb_sweep_spec {
 	uint32_t sample_every; /* LB_SAMPLE_AUTO, LB_SAMPLE_OFF or N */
 	unsigned int offload_mode;
 	bool offload_sleep;
+	uint64_t cs_lines[LB_SWEEP_MAX_VALUES];
+	unsigned int ncs_lines;
+	bool think_exp;
+	uint64_t locks[LB_SWEEP_MAX_VALUES]; /* nlocks 0: the default */
+	unsigned int nlocks;
+	uint64_t objects, depth, ops;
+	double pick_zipf;
+	unsigned int retries; /* "retries", as --retries */
+	struct lb_gate gate; /* "gate", as --gate ("off": --no-gate) */
+	bool gate_given;
 };
 
 /*

@@ -13,6 +13,10 @@
  *              transfer.  Unlike MCS, unlock is a single store: there is no
  *              successor pointer to wait for.  With more threads than CPUs
  *              a preempted waiter stalls everyone queued behind it.
+ *   counted:   lb_futex_stats spins and spin_iters: a waiter's spin on its
+ *              predecessor's qnode is one phase (in lock, and in the rare
+ *              ABA wait of trylock).  Never sleeps: no waits, wakes or
+ *              spin_then_slept.
  *   ordering:  lock is the acquire load that sees the predecessor's qnode
  *              ->locked == 0; unlock is the release store of 0 into our
  *              qnode's ->locked.  That store publishes the critical
@@ -60,6 +64,7 @@
 
 #include "locks/lock.h"
 #include "runtime/atomics.h"
+#include "runtime/futex.h"
 
 struct clh_qnode {
 	/* 1 while its enqueuer waits or holds the lock; see above. */
@@ -132,6 +137,19 @@ static inline struct clh_qnode *clh_mine(struct clh *l, struct clh_node *me)
 	return me->mine;
 }
 
+/* Wait until @pred is released: a spin phase.  Out of line, cold. */
+static lb_noinline lb_unused void clh_wait(struct clh_qnode *pred)
+{
+	uint64_t turns = 0;
+
+	/* Pairs with the release store in clh_unlock(). */
+	do {
+		lb_cpu_relax();
+		turns++;
+	} while (lb_load_acquire(&pred->locked));
+	lb_spin_account(turns, false);
+}
+
 static inline void clh_lock(void *lock, void *node)
 {
 	struct clh *l = lock;
@@ -148,8 +166,8 @@ static inline void clh_lock(void *lock, void *node)
 	/* For queued() and for our unlock, which takes pred over. */
 	lb_store_release(&q->prev, pred);
 	/* Pairs with the release store in clh_unlock(). */
-	while (lb_load_acquire(&pred->locked))
-		lb_cpu_relax();
+	if (lb_unlikely(lb_load_acquire(&pred->locked)))
+		clh_wait(pred);
 }
 
 static inline bool clh_trylock(void *lock, void *node)
@@ -176,8 +194,8 @@ static inline bool clh_trylock(void *lock, void *node)
 	 * (rarely) wait one critical section.  The acquire load pairs with
 	 * the release store in clh_unlock() either way.
 	 */
-	while (lb_load_acquire(&pred->locked))
-		lb_cpu_relax();
+	if (lb_unlikely(lb_load_acquire(&pred->locked)))
+		clh_wait(pred);
 	return true;
 }
 

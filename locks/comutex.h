@@ -21,6 +21,13 @@
  *              progress while we spin.  Spinning pays when the critical
  *              section is shorter than a cross-thread wake-up (a queue push,
  *              an eventfd write, a poll return: microseconds on a VM).
+ *   counted:   lb_futex_stats of the locker's thread: the bounded spin is
+ *              a spin phase (spins, spin_iters: at most spin_limit turns;
+ *              none when the holder runs on our context).  A phase that
+ *              ends with the coroutine yielding to wait counts
+ *              spin_then_slept ("slept" = yielded: the thread itself may
+ *              then sleep in its event loop's poll, which is not a futex
+ *              wait).  comutex_stats says how the slow paths ended.
  *   ordering:  acquire on the fast-path cmpxchg and the fetch_inc of
  *              ->locked; release by the unlock's fetch_dec.  A hand-off to a
  *              waiter is published by lb_co_wake(), whose schedule queue
@@ -78,6 +85,7 @@
 #include "runtime/atomics.h"
 #include "runtime/coroutine.h"
 #include "runtime/evloop.h"
+#include "runtime/futex.h"
 
 #define COMUTEX_SPIN 1000
 
@@ -201,8 +209,9 @@ static inline bool comutex_take_offer(struct comutex *m,
 	return false;
 }
 
-static lb_noinline void comutex_lock_slow(struct comutex *m,
-					  struct lb_evctx *ctx)
+/* @turns: the spin phase before it, for lb_spin_account(). */
+static lb_noinline void
+comutex_lock_slow(struct comutex *m, struct lb_evctx *ctx, unsigned int turns)
 {
 	struct comutex_waiter self = { .co = lb_co_self() };
 
@@ -213,57 +222,68 @@ static lb_noinline void comutex_lock_slow(struct comutex *m,
 	 * comutex_unlock() (store -> fence -> load on both sides).
 	 */
 	lb_smp_mb();
-	if (comutex_take_offer(m, &self, ctx))
+	if (comutex_take_offer(m, &self, ctx)) {
+		lb_spin_account(turns, false);
 		return;
+	}
 	comutex_stats.slept++;
+	lb_spin_account(turns, true);
 	/* Re-entered by whoever popped our record: we own the lock. */
 	lb_co_yield();
 }
 
-/* Spin while one holder and no queue; true if the fast path then won. */
-static inline bool comutex_spin(struct comutex *m, struct lb_evctx *ctx)
+/*
+ * Spin while one holder and no queue; true if the fast path then won.
+ * *@turns: the pauses it made (the spin phase, for lb_spin_account()).
+ */
+static inline bool comutex_spin(struct comutex *m, struct lb_evctx *ctx,
+				unsigned int *turns)
 {
-	unsigned int i;
-
-	unsigned int locked;
+	unsigned int i, locked;
+	bool won = false;
 
 	for (i = 0; i < m->spin_limit; i++) {
 		/* The holder runs on our thread: spinning cannot help. */
 		if (lb_load_relaxed(&m->ctx) == ctx)
-			return false;
+			break;
 		locked = lb_load_relaxed(&m->locked);
 		/*
 		 * A queue formed: the lock will be handed to it, never freed
 		 * for us (QEMU keeps spinning here; it cannot succeed).
 		 */
 		if (locked > 1)
-			return false;
+			break;
 		if (locked == 0 && lb_cmpxchg_acquire(&m->locked, 0, 1)) {
 			comutex_stats.spun++;
-			return true;
+			won = true;
+			break;
 		}
 		lb_cpu_relax();
 	}
-	return false;
+	*turns = i;
+	return won;
 }
 
 static inline void comutex_lock(void *lock, void *node)
 {
 	struct comutex *m = lock;
 	struct lb_evctx *ctx = lb_evctx_current();
-	unsigned int old = 0;
+	unsigned int old = 0, turns = 0;
 
 	/* Acquire on success: pairs with the release in comutex_unlock(). */
 	if (__atomic_compare_exchange_n(&m->locked, &old, 1, false,
 					__ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 		goto owned;
-	if (old == 1 && comutex_spin(m, ctx))
-		goto owned;
+	if (old == 1 && comutex_spin(m, ctx, &turns))
+		goto spun;
 	/* Count ourselves in; acquire in case the lock was free again. */
 	if (lb_fetch_add_mb(&m->locked, 1) == 0)
-		goto owned;
-	comutex_lock_slow(m, ctx);
+		goto spun;
+	comutex_lock_slow(m, ctx, turns);
 	return;
+spun:
+	/* The slow path got the lock without yielding: end its spin phase. */
+	lb_spin_account(turns, false);
 owned:
 	lb_store_relaxed(&m->ctx, ctx);
 }

@@ -18,6 +18,10 @@
  *              the wake-up of the waiter it chose; the woken coroutine
  *              already owns the lock when it runs.
  *   sleeps:    no thread sleeps; waiting coroutines yield to their loop.
+ *   counted:   lb_futex_stats only through the internal CoMutex, whose
+ *              bounded spin is a spin phase when it is contended (see
+ *              comutex.h).  Waiting for the rwlock itself (a queued ticket)
+ *              yields at once, without spinning: no spin phase.
  *   ordering:  every state change happens under the internal CoMutex:
  *              acquire by its lock, release by its unlock.  What a holder
  *              did in its critical section is ordered before the next

@@ -6,6 +6,10 @@
  *   fairness:  none: whoever exchanges the word first wins, including the
  *              unlocker coming straight back.
  *   sleeps:    yes, immediately (no spinning) on the lock word.
+ *   counted:   lb_futex_stats waits (each FUTEX_WAIT, so a waiter that
+ *              loses the word again after a wake-up counts twice) and wakes
+ *              (each unlock that found FM_CONTENDED).  It never spins:
+ *              spins, spin_iters and spin_then_slept stay 0.
  *   ordering:  acquire on every exchange/cmpxchg that takes the lock,
  *              release on the exchange that frees it.
  *   source:    Ulrich Drepper, "Futexes Are Tricky" (2011), mutex #3; the

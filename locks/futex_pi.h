@@ -21,6 +21,10 @@
  *              user-space cmpxchg fails.  The hand-off wakes the new owner,
  *              which must then be scheduled before anyone can use the lock:
  *              expect a convoy under contention, like any hand-off lock.
+ *   counted:   lb_futex_stats waits (each FUTEX_LOCK_PI) and wakes (each
+ *              FUTEX_UNLOCK_PI).  It never spins in user space (the
+ *              kernel's rt_mutex may spin on a running owner, unseen):
+ *              spins, spin_iters and spin_then_slept stay 0.
  *   ordering:  uncontended: lock is the acquire cmpxchg 0 -> TID, unlock the
  *              release cmpxchg TID -> 0, and they pair.  Contended: the
  *              unlocker first issues a release RMW on the word that changes

@@ -10,6 +10,12 @@
  *   sleeps:    yes, after a short bounded spin (cfg.spin_limit, default
  *              MCS_FUTEX_SPIN) on its own node, which no other waiter
  *              touches: each waiter spins and sleeps on its own cache line.
+ *   counted:   lb_futex_stats: a waiter's spin on its node is a spin phase
+ *              (spins, spin_iters: at most spin_limit turns); giving up
+ *              counts spin_then_slept, each FUTEX_WAIT a wait (re-waits
+ *              after spurious wake-ups too); a hand-off to a sleeper a
+ *              wake.  The unlocker's wait for a successor's link is not
+ *              counted.  Nothing on the fast path.
  *   ordering:  lock is acquire (the exchange on ->tail, or the load that sees
  *              MCS_GRANTED); unlock is release (the cmpxchg that empties the
  *              queue, or the exchange that grants the successor).
@@ -92,16 +98,21 @@ static inline void mcs_futex_wait_granted(struct mcs_futex *l,
 
 	for (spins = 0; spins < l->spin_limit; spins++) {
 		/* Pairs with the release exchange in mcs_futex_unlock(). */
-		if (lb_load_acquire(&n->state) == MCS_GRANTED)
+		if (lb_load_acquire(&n->state) == MCS_GRANTED) {
+			lb_spin_account(spins, false);
 			return;
+		}
 		lb_cpu_relax();
 	}
 	/*
 	 * Announce that we sleep.  If the cmpxchg fails the state can only be
 	 * MCS_GRANTED, and the acquire on failure pairs with the hand-off.
 	 */
-	if (!lb_cmpxchg_acquire(&n->state, MCS_WAITING, MCS_SLEEPING))
+	if (!lb_cmpxchg_acquire(&n->state, MCS_WAITING, MCS_SLEEPING)) {
+		lb_spin_account(spins, false);
 		return;
+	}
+	lb_spin_account(spins, true);
 	/* Spurious wake-ups and EINTR just loop. */
 	while (lb_load_acquire(&n->state) != MCS_GRANTED)
 		lb_futex_wait(&n->state, MCS_SLEEPING, NULL);

@@ -14,6 +14,10 @@
  *              than CPUs a hand-off to a preempted waiter stalls the queue
  *              until the scheduler runs it (FIFO makes that worse than an
  *              unfair spinlock: the lock cannot skip the sleeper).
+ *   counted:   lb_futex_stats spins and spin_iters: a queued waiter's spin
+ *              on ->granted is one phase.  The unlocker's wait for a
+ *              successor's link is not counted.  Never sleeps: no waits,
+ *              wakes or spin_then_slept.
  *   ordering:  lock is acquire: either the exchange on ->tail that returns
  *              NULL (pairs with the release cmpxchg of the unlocker that
  *              emptied the queue) or the load that sees ->granted (pairs
@@ -43,6 +47,7 @@
 
 #include "locks/lock.h"
 #include "runtime/atomics.h"
+#include "runtime/futex.h"
 
 struct mcs_spin_node {
 	/* Successor; written once by it (release), read by us in unlock. */
@@ -75,6 +80,7 @@ static inline void mcs_spin_lock(void *lock, void *node)
 {
 	struct mcs_spin *l = lock;
 	struct mcs_spin_node *n = node, *prev;
+	uint64_t turns = 0;
 
 	lb_store_relaxed(&n->next, NULL);
 	lb_store_relaxed(&n->granted, 0);
@@ -90,8 +96,11 @@ static inline void mcs_spin_lock(void *lock, void *node)
 	/* Link in; pairs with the acquire loads of ->next in unlock. */
 	lb_store_release(&prev->next, n);
 	/* Pairs with the release store of ->granted in mcs_spin_unlock(). */
-	while (!lb_load_acquire(&n->granted))
+	while (!lb_load_acquire(&n->granted)) {
 		lb_cpu_relax();
+		turns++;
+	}
+	lb_spin_account(turns, false);
 }
 
 static inline bool mcs_spin_trylock(void *lock, void *node)

@@ -18,6 +18,9 @@
  *              release store of 0.  Either way the unlocker's store
  *              publishes its section to the next RMW that takes the lock.
  *   process:   PTHREAD_PROCESS_PRIVATE (glibc ignores the difference).
+ *   counted:   nothing: glibc's spin loop is opaque (no hook, no count), so
+ *              lb_futex_stats spins and spin_iters stay 0 although it
+ *              spins.  Compare its cpu-us/op with ticket's or ttas's.
  *   source:    glibc sysdeps/x86_64/nptl/pthread_spin_lock.S (x86-64),
  *              nptl/pthread_spin_lock.c (generic test-and-test-and-set).
  */

@@ -10,6 +10,10 @@
  *   sleeps:    yes, on the futex word inside the mutex (glibc lowlevellock:
  *              0 free, 1 locked, 2 locked with possible waiters).
  *   ordering:  acquire on lock, release on unlock (POSIX memory model).
+ *   counted:   nothing: glibc's futex calls, and the adaptive variant's
+ *              spinning, happen inside glibc where lb_futex_stats cannot
+ *              see them.  waits, wakes, spins and spin_iters stay 0 (use
+ *              the context switches, csw/op, to see them sleep).
  *   variants:  `pthread` is PTHREAD_MUTEX_NORMAL (default attributes);
  *              `pthread-adaptive` is PTHREAD_MUTEX_ADAPTIVE_NP, which spins
  *              a bounded, self-tuning number of times (glibc tunable

@@ -16,6 +16,8 @@
  *              bits, __writers_futex and __wrphase_futex the waits).
  *   ordering:  acquire on rdlock/wrlock, release on unlock (POSIX memory
  *              model).
+ *   counted:   nothing: glibc's futex calls are invisible to
+ *              lb_futex_stats; waits, wakes, spins and spin_iters stay 0.
  *   context:   a thread, or a coroutine that does not yield while holding
  *              it (a waiter blocks its whole thread).
  *   source:    glibc nptl/pthread_rwlock_common.c (Torvald Riegel, 2017).

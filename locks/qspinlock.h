@@ -55,6 +55,13 @@
  *              threads than CPUs a preempted queue member stalls the queue
  *              behind it (the kernel only runs this with preemption off;
  *              its paravirt variant exists for exactly this problem).
+ *   counted:   lb_futex_stats spins and spin_iters: the slow path of one
+ *              acquisition is one spin phase, its turns the pauses of all
+ *              its loops (the pending -> locked hand-over wait, the pending
+ *              waiter's wait, the queued wait on our node, the head's wait
+ *              on the word, the new owner's wait for its successor's link).
+ *              A slow path that paused nowhere (the word came free) is not
+ *              counted.  Never sleeps: no waits, wakes or spin_then_slept.
  *   ordering:  acquire: the fast-path cmpxchg, the pending RMW and the
  *              load that completes it (when they find the lock free), the
  *              pending waiter's load of the locked byte, the queue head's
@@ -103,6 +110,7 @@
 
 #include "locks/lock.h"
 #include "runtime/atomics.h"
+#include "runtime/futex.h"
 
 #define QSPIN_LOCKED_VAL 1u
 #define QSPIN_LOCKED_MASK 0xffu
@@ -245,11 +253,14 @@ qspinlock_lock_slow(struct qspinlock *l, struct qspin_node *node, uint32_t val)
 {
 	struct qspin_node *prev, *next;
 	uint32_t old, tail, id, loops;
+	/* Pause turns of this acquisition, all loops: lb_spin_account(). */
+	uint64_t turns = 0;
 
 	/* A pending -> locked hand-over in flight: 0,1,0 -> 0,0,1. */
 	for (loops = QSPIN_PENDING_LOOPS; val == QSPIN_PENDING_VAL && loops;
 	     loops--) {
 		lb_cpu_relax();
+		turns++;
 		val = lb_load_relaxed(&l->val);
 	}
 	/* Somebody pending or queued already: queue. */
@@ -273,14 +284,17 @@ qspinlock_lock_slow(struct qspinlock *l, struct qspin_node *node, uint32_t val)
 	 * Acquire pairs with the release store in qspinlock_unlock().
 	 */
 	if (val & QSPIN_LOCKED_MASK)
-		while (lb_load_acquire(&l->locked))
+		while (lb_load_acquire(&l->locked)) {
 			lb_cpu_relax();
+			turns++;
+		}
 	/*
 	 * Take the lock, clear pending: 0,1,0 -> 0,0,1.  Nobody else writes
 	 * these two bytes now: the fast path needs a 0 word, a queue head
 	 * waits for pending to clear.  The tail half may change under us.
 	 */
 	lb_store_relaxed(&l->locked_pending, (uint16_t)QSPIN_LOCKED_VAL);
+	lb_spin_account(turns, false);
 	return;
 
 queue:
@@ -292,8 +306,10 @@ queue:
 	lb_store_relaxed(&node->locked, 0);
 	lb_store_relaxed(&node->next, NULL);
 	/* The node line was maybe cold; the lock may have come free. */
-	if (qspin_trylock_word(l))
+	if (qspin_trylock_word(l)) {
+		lb_spin_account(turns, false);
 		return;
+	}
 	/*
 	 * Publish our tail: p,*,* -> n,*,*.  Release: our node and its table
 	 * entry.  Acquire: prev's node and table entry.
@@ -307,8 +323,10 @@ queue:
 		/* Link in; pairs with the acquire loads of ->next below. */
 		lb_store_release(&prev->next, node);
 		/* Wait to be the head; pairs with the MCS hand-off below. */
-		while (!lb_load_acquire(&node->locked))
+		while (!lb_load_acquire(&node->locked)) {
 			lb_cpu_relax();
+			turns++;
+		}
 		/* Our successor may have linked itself meanwhile. */
 		next = lb_load_acquire(&node->next);
 	}
@@ -317,8 +335,10 @@ queue:
 	 * *,x,y -> *,0,0.  Acquire pairs with the release store of the
 	 * owner's unlock.
 	 */
-	while ((val = lb_load_acquire(&l->val)) & QSPIN_LOCKED_PENDING_MASK)
+	while ((val = lb_load_acquire(&l->val)) & QSPIN_LOCKED_PENDING_MASK) {
 		lb_cpu_relax();
+		turns++;
+	}
 	/*
 	 * Claim.  Alone in the queue (the tail is ours): n,0,0 -> 0,0,1,
 	 * emptying the queue.  A concurrent pending bit or a new tail makes
@@ -326,16 +346,21 @@ queue:
 	 */
 	if ((val & QSPIN_TAIL_MASK) == tail &&
 	    __atomic_compare_exchange_n(&l->val, &val, QSPIN_LOCKED_VAL, false,
-					__ATOMIC_RELAXED, __ATOMIC_RELAXED))
+					__ATOMIC_RELAXED, __ATOMIC_RELAXED)) {
+		lb_spin_account(turns, false);
 		return;
+	}
 	/* *,*,0 -> *,*,1: only the queue head may set the locked byte now. */
 	lb_store_relaxed(&l->locked, (uint8_t)QSPIN_LOCKED_VAL);
 	/* Somebody is (or is about to be) queued behind us: wait for it. */
 	while (!next)
-		if (!(next = lb_load_acquire(&node->next)))
+		if (!(next = lb_load_acquire(&node->next))) {
 			lb_cpu_relax();
+			turns++;
+		}
 	/* Pass the MCS lock.  Release pairs with its acquire spin. */
 	lb_store_release(&next->locked, 1);
+	lb_spin_account(turns, false);
 }
 
 static inline void qspinlock_lock(void *lock, void *node)

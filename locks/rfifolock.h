@@ -13,6 +13,10 @@
  *              not the owner (or of a free lock) aborts with file and line.
  *   sleeps:    yes: a waiter sleeps on a condition variable of its own,
  *              under the lock's internal pthread mutex.
+ *   counted:   nothing.  Our code never spins; the waiting happens inside
+ *              glibc (pthread_mutex_lock, pthread_cond_wait), whose futex
+ *              calls and spinning lb_futex_stats cannot see: waits, wakes,
+ *              spins and spin_iters stay 0.
  *   callback:  rfifolock_set_callback(cb, opaque): cb(opaque) is called by
  *              every thread that must wait, before each sleep, WITH THE
  *              INTERNAL MUTEX HELD.  Its purpose is to kick the owner out

@@ -21,6 +21,8 @@
  *              must fail with the observed and expected counts.  Unlike
  *              `none` it does not claim LB_NO_EXCLUSION, so it runs at any
  *              thread count.
+ *   counted:   never-unlock and crash-lock as futex-mutex (waits, wakes;
+ *              never spins); no-exclusion never waits.
  *   ordering:  never-unlock and crash-lock as futex-mutex (acquire on the
  *              exchange that takes the word); no-exclusion orders nothing.
  */

@@ -10,6 +10,9 @@
  *              cache (the scalability problem that MCS queues fix).  With
  *              more threads than CPUs a hand-off to a preempted waiter
  *              stalls everybody behind it until the scheduler runs it.
+ *   counted:   lb_futex_stats spins and spin_iters: a locker whose ticket
+ *              is not served at once spins (one phase, its pause turns).
+ *              Never sleeps: no waits, wakes or spin_then_slept.
  *   ordering:  lock is the acquire load that sees our ticket at ->owner;
  *              unlock is a release store of ->owner + 1.
  *   source:    Mellor-Crummey & Scott 1991 (ticket lock); Linux
@@ -25,6 +28,7 @@
 
 #include "locks/lock.h"
 #include "runtime/atomics.h"
+#include "runtime/futex.h"
 
 struct ticket {
 	uint32_t next; /* next ticket to hand out (fetch_add by lockers) */
@@ -47,14 +51,29 @@ static inline void ticket_destroy(void *lock)
 	lb_bug_on(lb_load_relaxed(&t->next) != lb_load_relaxed(&t->owner));
 }
 
+/* Contended path, out of line so the fast path stays small. */
+static lb_noinline lb_unused void ticket_lock_slow(struct ticket *t,
+						   uint32_t me)
+{
+	uint64_t turns = 0;
+
+	/* Pairs with the release store in ticket_unlock(). */
+	do {
+		lb_cpu_relax();
+		turns++;
+	} while (lb_load_acquire(&t->owner) != me);
+	lb_spin_account(turns, false);
+}
+
 static inline void ticket_lock(void *lock, void *node)
 {
 	struct ticket *t = lock;
 	uint32_t me = lb_fetch_add_relaxed(&t->next, 1);
 
 	/* Pairs with the release store in ticket_unlock(). */
-	while (lb_load_acquire(&t->owner) != me)
-		lb_cpu_relax();
+	if (lb_likely(lb_load_acquire(&t->owner) == me))
+		return;
+	ticket_lock_slow(t, me);
 }
 
 static inline bool ticket_trylock(void *lock, void *node)

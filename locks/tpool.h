@@ -23,6 +23,12 @@
  *              eventfd kick.  Each hand-off costs two cross-thread wake-ups
  *              (submitter -> worker, worker -> submitter) when both sleep:
  *              that is what delegation pays for never moving the data.
+ *   counted:   lb_futex_stats: the worker's parking in a hold is a futex
+ *              wait on the worker's thread, which no worker snapshot sees;
+ *              each unlock makes one FUTEX_WAKE (a wake on the unlocker's
+ *              thread).  A locker never spins: spins stays 0.  unlock's
+ *              short wait for ->woken is not a spin phase (not an
+ *              acquisition).
  *   ordering:  what the submitter did before execute() happens before cs
  *              (the pool lock); consecutive critical sections run on one
  *              thread (program order); what cs did happens before

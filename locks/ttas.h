@@ -15,6 +15,10 @@
  *              TTAS_BACKOFF_MAX, so that fewer of them storm the line at
  *              once.  With more threads than CPUs a preempted holder stalls
  *              everybody, as with every spinlock.
+ *   counted:   lb_futex_stats spins and spin_iters: one spin phase per
+ *              contended acquisition, whose turns are the pauses of the
+ *              read-only test loop plus those of every backoff.  Never
+ *              sleeps: no waits, wakes or spin_then_slept.
  *   ordering:  lock is the acquire exchange that returns 0 (also the acquire
  *              cmpxchg of trylock); unlock is the release store of 0.  The
  *              release store publishes the critical section; the next
@@ -40,6 +44,7 @@
 
 #include "locks/lock.h"
 #include "runtime/atomics.h"
+#include "runtime/futex.h"
 
 /* Pause instructions of the first and the longest backoff (powers of 2). */
 #define TTAS_BACKOFF_MIN 4u
@@ -69,21 +74,23 @@ static inline void ttas_destroy(void *lock)
 /*
  * Spin for a random number of pauses in [limit/2, limit), then double the
  * limit up to TTAS_BACKOFF_MAX.  Randomising de-synchronises waiters that
- * lost the same exchange; @seed is a per-call xorshift state.
+ * lost the same exchange; @seed is a per-call xorshift state.  Returns the
+ * number of pauses.
  */
-static inline void ttas_backoff(uint32_t *limit, uint32_t *seed)
+static inline uint32_t ttas_backoff(uint32_t *limit, uint32_t *seed)
 {
-	uint32_t x = *seed, n;
+	uint32_t x = *seed, n, i;
 
 	x ^= x << 13;
 	x ^= x >> 17;
 	x ^= x << 5;
 	*seed = x;
 	n = *limit / 2 + (x & (*limit / 2 - 1));
-	while (n--)
+	for (i = 0; i < n; i++)
 		lb_cpu_relax();
 	if (*limit < TTAS_BACKOFF_MAX)
 		*limit *= 2;
+	return n;
 }
 
 /* Contended path, out of line so the fast path stays small. */
@@ -92,17 +99,21 @@ static lb_noinline lb_unused void ttas_lock_slow(struct ttas *t)
 	uint32_t limit = TTAS_BACKOFF_MIN;
 	/* Any per-thread, per-call value seeds it; never 0. */
 	uint32_t seed = (uint32_t)(uintptr_t)&limit | 1;
+	uint64_t turns = 0;
 
 	for (;;) {
 		/* Test: wait read-only until the lock looks free. */
-		while (lb_load_relaxed(&t->word) != TTAS_FREE)
+		while (lb_load_relaxed(&t->word) != TTAS_FREE) {
 			lb_cpu_relax();
+			turns++;
+		}
 		/* And set.  Acquire pairs with the release in ttas_unlock(). */
 		if (lb_xchg_acquire(&t->word, TTAS_LOCKED) == TTAS_FREE)
-			return;
+			break;
 		/* Somebody else won the race for the free lock: back off. */
-		ttas_backoff(&limit, &seed);
+		turns += ttas_backoff(&limit, &seed);
 	}
+	lb_spin_account(turns, false);
 }
 
 static inline void ttas_lock(void *lock, void *node)

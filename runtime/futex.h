@@ -12,7 +12,10 @@
  *  - private futexes (FUTEX_PRIVATE_FLAG, no mm-wide hash lookup) are the
  *    default, and process-shared ones are one flag away;
  *  - the syscalls are counted per thread (lb_futex_stats), cheaply: only the
- *    slow path that already pays for a system call touches the counters.
+ *    slow path that already pays for a system call touches the counters;
+ *  - so is the spinning that lock slow paths do before they get the lock or
+ *    give up and sleep (lb_spin_account()), so that a figure can say how a
+ *    lock waited: spun, slept, or spun and then slept.
  *
  * We do not use liburcu's <urcu/futex.h>: it defines a function named futex()
  * and needs -lurcu-common for its compat path.
@@ -23,6 +26,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <linux/futex.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -30,14 +34,60 @@
 
 #include "runtime/compiler.h"
 
-/* Per-thread counts of futex system calls made by lock code. */
+/*
+ * Per-thread counts of how lock code waited: futex system calls, and the
+ * spin-wait phases of lock slow paths.
+ *
+ * A spin phase is what one acquisition does between finding the lock taken
+ * and either owning it or going to sleep: every lb_cpu_relax() turn of its
+ * waiting loops (several loops in one acquisition make one phase: ttas's
+ * test loop and backoffs, qspinlock's pending, queue and head waits).  A
+ * phase of zero turns (the lock came free before the first pause) is no
+ * phase: uncontended acquisitions never count.  Waits in unlock (for a
+ * successor's link) are not phases.  What each lock counts is in its
+ * policy block; locks built on glibc (pthread-*) cannot be counted.
+ *
+ * The three spin figures answer "spun before sleeping": spins is how many
+ * acquisitions waited by spinning at all, spin_iters / spins how long they
+ * spun, spin_then_slept how many of them spun in vain and slept anyway
+ * (spins - spin_then_slept got the lock by spinning).  A lock that sleeps
+ * without spinning (futex-mutex) shows waits and no spins.  waits alone
+ * cannot say this: a sleeper re-waits after spurious wake-ups, and a
+ * spinning lock never waits.
+ */
 struct lb_futex_stats {
 	uint64_t waits; /* FUTEX_WAIT calls (went to sleep, or tried to) */
 	uint64_t wakes; /* FUTEX_WAKE calls */
 	uint64_t woken; /* threads those wakes actually woke */
+	uint64_t spins; /* acquisitions that spun (phases of >= 1 turn) */
+	uint64_t spin_iters; /* lb_cpu_relax() turns in those phases */
+	uint64_t spin_then_slept; /* phases that gave up and slept/yielded */
 };
 
 extern __thread struct lb_futex_stats lb_futex_stats;
+
+/**
+ * lb_spin_account - record the spin phase of one acquisition, once, at its end
+ * @turns: lb_cpu_relax() turns of the phase, counted in a local variable
+ *         (a register) by the waiting loops; 0 if it never paused
+ * @slept: the phase gave up and the locker goes to sleep: a futex wait, or
+ *         a coroutine that yields to its event loop
+ *
+ * Call it once per acquisition that took the slow path, when the spinning
+ * is over (before the sleep, or once the lock is ours), never per turn and
+ * never on the fast path.  Touches only this thread's counters: no atomics,
+ * no ordering.  A coroutine never migrates, so its thread's counters are
+ * the right ones even across a yield.
+ */
+static inline void lb_spin_account(uint64_t turns, bool slept)
+{
+	if (!turns)
+		return;
+	lb_futex_stats.spins++;
+	lb_futex_stats.spin_iters += turns;
+	if (slept)
+		lb_futex_stats.spin_then_slept++;
+}
 
 /**
  * lb_futex_wait - sleep while *@uaddr still holds @expected

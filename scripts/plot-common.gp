@@ -27,3 +27,20 @@ set title noenhanced font ",12"
 # height: taller when the legend below has many entries
 png_terminal = sprintf('set terminal pngcairo size 960,%d noenhanced font "sans,10" background rgb "white"', height)
 svg_terminal = sprintf('set terminal svg size 960,%d dynamic noenhanced font "sans,10" background rgb "white"', height)
+
+# Reference lines: the machine's hand-off floors (host.floors of the result
+# files), when `lockbench plot` passes them: nrefs of them, refy<k> (the
+# y value), reftitle<k> (the legend) and reflabel<k> (beside the line, at
+# the right for odd k, at the left for even k).  Each template ends its
+# plot command with the macro @refplot: empty without reference lines, so
+# that nothing changes then.
+if (!exists("nrefs")) nrefs = 0
+refplot = nrefs > 0 ? ', for [k=1:nrefs] refy(k) with lines lc rgb "#444444" lw 1.5 dt k + 1 title reftitle(k)' : ''
+refy(k) = value(sprintf("refy%d", k))
+reftitle(k) = value(sprintf("reftitle%d", k))
+reflabel(k) = value(sprintf("reflabel%d", k))
+do for [k=1:nrefs] {
+	set label 100 + k reflabel(k) at graph (k % 2 ? 0.99 : 0.01), first refy(k) \
+		offset 0,0.6 font ",8" textcolor rgb "#333333" front
+	if (k % 2) { set label 100 + k right } else { set label 100 + k left }
+}

@@ -6,6 +6,8 @@
 # charttitle, xlabel_text, ylabel_text, logx (0, 2 or 10), logy (0/1),
 # xover (0 or the x where threads exceed the PUs: shaded beyond),
 # xticlist ("" or the x values to mark: "1,2,4").
+# Optional: nrefs, refy<k>, reftitle<k>, reflabel<k>: reference lines (the
+# hand-off floors), see plot-common.gp.
 # datafile: one block per series (separated by two blank lines), its first
 # line the quoted series title, then rows "x median low high".
 
@@ -28,7 +30,7 @@ if (xover > 0) {
 eval png_terminal
 set output outbase.'.png'
 plot for [i=0:nseries-1] datafile index i using 1:2:3:4 \
-	with yerrorlines ls (i % 8 + 1) title columnheader(1)
+	with yerrorlines ls (i % 8 + 1) title columnheader(1) @refplot
 eval svg_terminal
 set output outbase.'.svg'
 replot

@@ -8,8 +8,9 @@
 # Parameters (gnuplot -e): templates, datafile, outbase, height, nseries,
 # charttitle, xlabel_text, ylabel_text, logx (0, 2 or 10), xover (0 or the
 # x where threads exceed the PUs: shaded beyond), xticlist ("" or the x
-# values to mark).  datafile: one block per series, its first line the
-# quoted title, then rows "x median low high".
+# values to mark); optional: nrefs, refy<k>, reftitle<k>, reflabel<k>
+# (reference lines, see plot-common.gp).  datafile: one block per series,
+# its first line the quoted title, then rows "x median low high".
 
 load templates.'/plot-common.gp'
 
@@ -39,7 +40,7 @@ eval png_terminal
 set output outbase.'.png'
 plot for [i=0:nseries-1] datafile index i using 1:2:3:4 \
 	with yerrorlines lc rgb colour(i) dt dtype(i) \
-	lw lwidth(i) pt ptype(i) ps 1.2 title columnheader(1)
+	lw lwidth(i) pt ptype(i) ps 1.2 title columnheader(1) @refplot
 eval svg_terminal
 set output outbase.'.svg'
 replot

@@ -106,6 +106,8 @@ static bool acq_loop_tick(struct acq_state *st, unsigned int *seen)
 	unsigned int phase = lb_load_relaxed(&st->run->phase);
 
 	st->iters++;
+	/* Ticks (the bits above the phase) do not concern the loop. */
+	phase = lb_phase_of(phase);
 	if (phase != *seen) {
 		uint64_t kicks = lb_load_relaxed(&st->kicks);
 

@@ -19,30 +19,32 @@
 #include "workloads/delay.h"
 #include "workloads/workload.h"
 
-#define COUNTER_LOOP(id)                                               \
-	static void counter_loop_##id(struct lb_worker *w)             \
-	{                                                              \
-		struct lb_run *run = w->run;                           \
-		void *lock = run->lock, *node = w->node;               \
-		const uint64_t cs = run->cs_iters;                     \
-		const unsigned int nlines = run->cs_lines;             \
-		const uint64_t spin = run->test_spin;                  \
-		uint64_t *lines = run->lines;                          \
-		unsigned int seen = LB_PHASE_WARMUP;                   \
-		uint32_t countdown = 0;                                \
-		uint64_t ops = 0, rng = w->index * 2654435761u + 1;    \
-                                                                       \
-		while (!lb_loop_stop(w, &seen, ops, &countdown)) {     \
-			LB_TIMED(w, countdown, id##_lock(lock, node)); \
-			run->counter++;                                \
-			lb_touch_lines(lines, nlines);                 \
-			lb_delay(cs);                                  \
-			lb_spin(spin);                                 \
-			id##_unlock(lock, node);                       \
-			lb_fetch_add_relaxed(&run->acounter, 1);       \
-			lb_delay(lb_think_ticks(run, &rng));           \
-			ops++;                                         \
-		}                                                      \
+#define COUNTER_LOOP(id)                                                      \
+	static void counter_loop_##id(struct lb_worker *w)                    \
+	{                                                                     \
+		struct lb_run *run = w->run;                                  \
+		void *lock = run->lock, *node = w->node;                      \
+		const uint64_t cs = run->cs_iters;                            \
+		const unsigned int nlines = run->cs_lines;                    \
+		const uint64_t spin = run->test_spin;                         \
+		uint64_t *lines = run->lines;                                 \
+		unsigned int seen = LB_PHASE_WARMUP;                          \
+		uint32_t countdown = 0;                                       \
+		uint64_t ops = 0, rng = w->index * 2654435761u + 1;           \
+                                                                              \
+		while (!lb_loop_stop(w, &seen, ops, &countdown)) {            \
+			LB_TIMED_HANDOFF(w, countdown, id##_lock(lock, node), \
+					 &run->ho, &run->counter);            \
+			run->counter++;                                       \
+			lb_touch_lines(lines, nlines);                        \
+			lb_delay(cs);                                         \
+			lb_spin(spin);                                        \
+			lb_handoff_release(&run->ho, &run->counter);          \
+			id##_unlock(lock, node);                              \
+			lb_fetch_add_relaxed(&run->acounter, 1);              \
+			lb_delay(lb_think_ticks(run, &rng));                  \
+			ops++;                                                \
+		}                                                             \
 	}
 LB_FOR_EACH_LOCK(COUNTER_LOOP)
 
@@ -50,6 +52,78 @@ LB_FOR_EACH_LOCK(COUNTER_LOOP)
 static void (*const counter_loops[])(struct lb_worker *w) = {
 	LB_FOR_EACH_LOCK(COUNTER_LOOP_PTR)
 };
+
+/*
+ * The general loop: objects guarded by striped locks (--locks N, bql) and
+ * nested acquisition (--depth D, recursive methods only: the others never
+ * get here, the command line refuses).  Each operation picks an object
+ * (struct lb_object, run->pick_table or uniform), takes the lock that
+ * guards it (object % nlocks) D times, increments the object's counter,
+ * writes its --cs-lines lines, does --cs work, and releases D times.  The
+ * lock's record (struct lb_lock_rec, the line after the lock) counts its
+ * sections for the hand-off check, so a global lock over many objects
+ * times its hand-offs correctly.  Reference: the counters of all objects
+ * add up to the atomic counter, as in the single-lock loop.
+ */
+#define COUNTER_GEN_LOOP(id)                                                   \
+	static void counter_gen_loop_##id(struct lb_worker *w)                 \
+	{                                                                      \
+		struct lb_run *run = w->run;                                   \
+		void *node = w->node;                                          \
+		char *const locks = run->locks, *const objects = run->objects; \
+		const size_t lstride = run->lock_stride;                       \
+		const size_t ostride = run->object_stride;                     \
+		const size_t lsize = run->ops->lock_size;                      \
+		const unsigned int nlocks = run->nlocks, depth = run->depth;   \
+		const uint64_t cs = run->cs_iters;                             \
+		const unsigned int nlines = run->cs_lines;                     \
+		const uint64_t spin = run->test_spin;                          \
+		unsigned int seen = LB_PHASE_WARMUP, d;                        \
+		uint32_t countdown = 0;                                        \
+		uint64_t ops = 0, rng = w->index * 2654435761u + 1;            \
+                                                                               \
+		while (!lb_loop_stop(w, &seen, ops, &countdown)) {             \
+			unsigned int o = lb_pick(run, &rng);                   \
+			struct lb_object *obj =                                \
+				(struct lb_object *)(objects + o * ostride);   \
+			void *lock = locks + (o % nlocks) * lstride;           \
+			struct lb_lock_rec *rec = lb_lock_rec(lock, lsize);    \
+                                                                               \
+			LB_TIMED_HANDOFF(w, countdown, id##_lock(lock, node),  \
+					 &rec->ho, &rec->seq);                 \
+			for (d = 1; d < depth; d++)                            \
+				id##_lock(lock, node);                         \
+			rec->seq++;                                            \
+			obj->counter++;                                        \
+			lb_touch_lines(                                        \
+				(uint64_t *)((char *)obj + LB_CACHELINE),      \
+				nlines);                                       \
+			lb_delay(cs);                                          \
+			lb_spin(spin);                                         \
+			lb_handoff_release(&rec->ho, &rec->seq);               \
+			for (d = 1; d < depth; d++)                            \
+				id##_unlock(lock, node);                       \
+			id##_unlock(lock, node);                               \
+			lb_fetch_add_relaxed(&run->acounter, 1);               \
+			lb_delay(lb_think_ticks(run, &rng));                   \
+			ops++;                                                 \
+		}                                                              \
+	}
+LB_FOR_EACH_LOCK(COUNTER_GEN_LOOP)
+
+#define COUNTER_GEN_LOOP_PTR(id) counter_gen_loop_##id,
+static void (*const counter_gen_loops[])(struct lb_worker *w) = {
+	LB_FOR_EACH_LOCK(COUNTER_GEN_LOOP_PTR)
+};
+
+/* Delegating methods run whole sections elsewhere: no general loop. */
+static void (*counter_gen_loop_for(unsigned int lock_index))(struct lb_worker *w)
+{
+	if (lock_index >= LB_ARRAY_SIZE(counter_gen_loops) ||
+	    lb_locks[lock_index]->flags & LB_DELEGATES)
+		return NULL;
+	return counter_gen_loops[lock_index];
+}
 
 /*
  * Delegating methods (LB_DELEGATES): the whole critical section, the plain
@@ -116,4 +190,33 @@ const struct lb_workload lb_workload_counter = {
 	.summary = "plain counter in the critical section, atomic counter "
 		   "after unlock; both must agree",
 	.loop_for = counter_loop_for,
+	.general_loop_for = counter_gen_loop_for,
+	.uses_locks = true,
+	.uses_depth = true,
+	.times_handoff = true,
+};
+
+/*
+ * bql: "break the big lock down".  --objects N objects, each operation
+ * works on one (picked by --pick) under the lock that guards it: one big
+ * lock (--locks 1) or a lock per object (--locks N), or any striping in
+ * between; the same work either way, so the chart answers what splitting
+ * the lock buys at each thread count.
+ */
+static void (*bql_loop_for(unsigned int lock_index))(struct lb_worker *w)
+{
+	return counter_gen_loop_for(lock_index);
+}
+
+const struct lb_workload lb_workload_bql = {
+	.name = "bql",
+	.summary = "one big lock versus per-object locks (--objects, "
+		   "--locks) for the same work on the objects",
+	.needs = "a lock of its own (not a delegating method)",
+	.loop_for = bql_loop_for,
+	.general_loop_for = counter_gen_loop_for,
+	.uses_locks = true,
+	.uses_objects = true,
+	.uses_depth = true,
+	.times_handoff = true,
 };
