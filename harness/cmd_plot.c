@@ -29,6 +29,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -300,6 +301,38 @@ static bool workloads_vary(const struct input *in)
 	return false;
 }
 
+/* The integer value of config key @name in @r's key, or 0 if absent. */
+static unsigned long key_uint(const struct lb_rf_run *r, const char *name)
+{
+	size_t nl = strlen(name);
+	const char *k = r->key;
+
+	while (k && *k) {
+		if (!strncmp(k, name, nl) && k[nl] == '=')
+			return strtoul(k + nl + 1, NULL, 10);
+		k = strchr(k, ' ');
+		k = k ? k + 1 : NULL;
+	}
+	return 0;
+}
+
+/* ", one big lock" or ", 64 locks" (striped runs), ", depth 3". */
+static size_t knob_title(const struct lb_rf_run *r, char *buf, size_t len)
+{
+	unsigned long locks = key_uint(r, "locks");
+	unsigned long depth = key_uint(r, "depth");
+	size_t used = 0;
+
+	if (locks == 1 && len)
+		used += (size_t)snprintf(buf, len, ", one big lock");
+	else if (locks && len)
+		used += (size_t)snprintf(buf, len, ", %lu locks", locks);
+	if (depth > 1 && used < len)
+		used += (size_t)snprintf(buf + used, len - used, ", depth %lu",
+					 depth);
+	return used;
+}
+
 /* "pthread, cs 100ns (host commit)": only what tells lines apart. */
 static void series_title(const struct input *in, unsigned int f,
 			 const struct lb_rf_run *r, bool with_threads,
@@ -315,6 +348,8 @@ static void series_title(const struct input *in, unsigned int f,
 	if (*r->offload_mode && used < len)
 		used += (size_t)snprintf(buf + used, len - used, " %s %s",
 					 r->offload_mode, r->offload_work);
+	if (used < len)
+		used += knob_title(r, buf + used, len - used);
 	if (with_threads && used < len)
 		used += (size_t)snprintf(buf + used, len - used, ", %u thr",
 					 r->threads);
@@ -442,6 +477,79 @@ static void fill_latency(const struct input *in, struct chart *c)
 			}
 		}
 	}
+}
+
+/* The first repetition of @r with a timeline, or NULL. */
+static const struct lb_rf_rep *timeline_rep(const struct lb_rf_run *r)
+{
+	unsigned int j;
+
+	for (j = 0; j < r->nreps; j++)
+		if (r->reps[j].nwindows && r->reps[j].ok)
+			return &r->reps[j];
+	return NULL;
+}
+
+/* Million operations per second of worker @w (all: UINT_MAX) per window. */
+static void add_timeline(struct series *s, const struct lb_rf_rep *x,
+			 unsigned int w)
+{
+	uint64_t prev = 0;
+	unsigned int k, i;
+
+	for (k = 0; k < x->nwindows; k++) {
+		uint64_t end = x->win_end_ns[k], ops = 0;
+
+		for (i = 0; i < x->nthreads; i++)
+			if (w == UINT_MAX || w == i)
+				ops += x->win_ops[(size_t)i * x->nwindows + k];
+		if (end > prev) {
+			double y = (double)ops * 1e3 / (double)(end - prev);
+
+			add_point(s, (double)end / 1e6, y, y, y);
+		}
+		prev = end;
+	}
+}
+
+#define TIMELINE_MAX_WORKERS 16
+
+/*
+ * Throughput over time (each repetition's 10 ms windows, the first
+ * repetition of each run): one line per run at the first file's highest
+ * thread count or, @per_worker, one line per worker of the first such
+ * run (at most TIMELINE_MAX_WORKERS).  Returns the run drawn first.
+ */
+static const struct lb_rf_run *fill_timeline(const struct input *in,
+					     struct chart *c, bool per_worker)
+{
+	const struct lb_rf *rf = in->rf[0];
+	const struct lb_rf_run *first = NULL;
+	unsigned int t = max_threads(rf, false), i, w;
+	char id[2100], title[256];
+
+	for (i = 0; t && i < rf->nruns; i++) {
+		const struct lb_rf_run *r = &rf->runs[i];
+		const struct lb_rf_rep *x = timeline_rep(r);
+
+		if (!run_usable(r) || r->threads != t || !x)
+			continue;
+		if (first && per_worker)
+			break;
+		first = first ? first : r;
+		if (!per_worker) {
+			snprintf(id, sizeof(id), "%s", r->key);
+			series_title(in, 0, r, false, true, title,
+				     sizeof(title));
+			add_timeline(series_get(c, id, title), x, UINT_MAX);
+			continue;
+		}
+		for (w = 0; w < x->nthreads && w < TIMELINE_MAX_WORKERS; w++) {
+			snprintf(id, sizeof(id), "worker %u", w);
+			add_timeline(series_get(c, id, id), x, w);
+		}
+	}
+	return first;
 }
 
 /* Per-thread shares of the first file's runs with the most threads. */
@@ -703,6 +811,8 @@ static void wl_title(const struct input *in, unsigned int f,
 					r->offload_work);
 	else
 		used = (size_t)snprintf(buf, len, "%s", r->method);
+	if (used < len)
+		used += knob_title(r, buf + used, len - used);
 	if (!wl_by_cs(in, r->workload) && wl_varies(in, r->workload, 0) &&
 	    used < len)
 		used += (size_t)snprintf(buf + used, len - used, ", %s %s",
@@ -725,6 +835,8 @@ static void fill_wl(const struct input *in, struct chart *c, const char *wl,
 		    enum wl_fig fig)
 {
 	bool by_cs = wl_by_cs(in, wl);
+	/* bql counts lock operations (millions); the others, work items. */
+	double k = fig == WL_LOOP ? 1 : strcmp(wl, "bql") ? 1e-3 : 1e-6;
 	char id[2048], sid[2100], title[256];
 	unsigned int f, i, p;
 
@@ -764,12 +876,9 @@ static void fill_wl(const struct input *in, struct chart *c, const char *wl,
 				    &s);
 			if (!s.n)
 				continue;
-			add_point(series_get(c, id, title), x,
-				  s.median * (fig == WL_LOOP ? 1 : 1e-3),
-				  fmax(s.ci95_lo, s.min) *
-					  (fig == WL_LOOP ? 1 : 1e-3),
-				  fmin(s.ci95_hi, s.max) *
-					  (fig == WL_LOOP ? 1 : 1e-3));
+			add_point(series_get(c, id, title), x, s.median * k,
+				  fmax(s.ci95_lo, s.min) * k,
+				  fmin(s.ci95_hi, s.max) * k);
 		}
 }
 
@@ -1316,8 +1425,62 @@ enum {
 	CH_ACQ_LOOP,
 	CH_OFF_LATENCY,
 	CH_OFF_THROUGHPUT,
+	CH_BQL,
+	CH_TIMELINE,
+	CH_TIMELINE_WORKERS,
 	CH_N
 };
+
+static void build_timeline_charts(const struct input *in, struct chart *ch)
+{
+	const struct lb_rf_run *r;
+	char cs[32];
+
+	ch[CH_TIMELINE] = (struct chart){
+		.name = "timeline",
+		.template = "plot-lines.gp",
+		.caption = "Throughput over time inside a run (10 ms windows, "
+			   "the first repetition of each configuration at the "
+			   "first file's highest thread count): convoys and "
+			   "preemption collapses that the averages hide.",
+		.xlabel = "time in the measured window (ms)",
+		.ylabel = "throughput (million operations per second)",
+	};
+	r = fill_timeline(in, &ch[CH_TIMELINE], false);
+	if (r) {
+		snprintf(ch[CH_TIMELINE].title, sizeof(ch[CH_TIMELINE].title),
+			 "Throughput over time, %u threads, cs %s - %s",
+			 r->threads, fmt_ns(r->cs_ns, cs, sizeof(cs)),
+			 in->label[0]);
+		y_axis(&ch[CH_TIMELINE]);
+	} else {
+		snprintf(ch[CH_TIMELINE].why_not,
+			 sizeof(ch[CH_TIMELINE].why_not),
+			 "these result files record no timeline (files "
+			 "written before it existed)");
+	}
+	ch[CH_TIMELINE_WORKERS] = (struct chart){
+		.name = "timeline-workers",
+		.template = "plot-lines.gp",
+		.caption = "Each worker's throughput over time in the first "
+			   "configuration of the timeline chart (at most 16 "
+			   "workers): who got the lock when.",
+		.xlabel = "time in the measured window (ms)",
+		.ylabel = "throughput (million operations per second)",
+	};
+	r = fill_timeline(in, &ch[CH_TIMELINE_WORKERS], true);
+	if (r) {
+		snprintf(ch[CH_TIMELINE_WORKERS].title,
+			 sizeof(ch[CH_TIMELINE_WORKERS].title),
+			 "Per-worker throughput over time, %s, %u threads - %s",
+			 r->method, r->threads, in->label[0]);
+		y_axis(&ch[CH_TIMELINE_WORKERS]);
+	} else {
+		snprintf(ch[CH_TIMELINE_WORKERS].why_not,
+			 sizeof(ch[CH_TIMELINE_WORKERS].why_not),
+			 "these result files record no timeline");
+	}
+}
 
 /* A workload's chart: drawn only when the files hold its figures. */
 static void build_wl_chart(const struct input *in, struct chart *c,
@@ -1406,6 +1569,20 @@ static void build_wl_charts(const struct input *in, struct chart *ch)
 	};
 	build_wl_chart(in, &ch[CH_OFF_THROUGHPUT], "offload", WL_THROUGHPUT,
 		       "Offload throughput");
+	ch[CH_BQL] = (struct chart){
+		.name = "bql-threads",
+		.template = "plot-lines.gp",
+		.caption = "Workload bql: the same work on --objects objects "
+			   "under one big lock or under per-object locks "
+			   "(--locks), operations per second against "
+			   "threads: what breaking the big lock down buys at "
+			   "each thread count. Median, bars the 95% "
+			   "confidence interval.",
+		.ylabel = "throughput (million operations per second)",
+	};
+	build_wl_chart(in, &ch[CH_BQL], "bql", WL_THROUGHPUT,
+		       "One big lock against per-object locks");
+	build_timeline_charts(in, ch);
 }
 
 static void build_charts(const struct input *in, struct chart *ch)

@@ -297,6 +297,74 @@ static void partition_reps(struct lb_rf *rf, struct lb_rf_run *r)
 	rf->excluded_reps += r->nexcluded;
 }
 
+/* A JSON array of @n counts into @out; false if it is not one. */
+static bool counts(json_t *a, size_t n, uint64_t *out)
+{
+	size_t i;
+
+	if (!json_is_array(a) || json_array_size(a) != n)
+		return false;
+	for (i = 0; i < n; i++) {
+		json_t *v = json_array_get(a, i);
+
+		if (!json_is_integer(v) || json_integer_value(v) < 0)
+			return false;
+		out[i] = (uint64_t)json_integer_value(v);
+	}
+	return true;
+}
+
+/*
+ * "timeline" (optional): as many rows as thread_ops, each as long as
+ * end_ns, window ends increasing.  At most 2^20 windows per worker.
+ */
+static void load_timeline(struct ctx *c, json_t *rep, const char *where,
+			  struct lb_rf_rep *r)
+{
+	json_t *tl = json_object_get(rep, "timeline"), *ends, *ops;
+	size_t nw, i;
+
+	if (!tl || c->failed)
+		return;
+	ends = json_object_get(tl, "end_ns");
+	ops = json_object_get(tl, "ops");
+	nw = json_array_size(ends);
+	if (!json_is_object(tl) || !nw || nw > (1u << 20) ||
+	    json_array_size(ops) != r->nthreads) {
+		fail(c, where,
+		     "'timeline' is not {end_ns: [...], ops: [one "
+		     "row per worker]}");
+		return;
+	}
+	/* Sizes first: what is allocated is bounded by what the file holds. */
+	for (i = 0; i < r->nthreads; i++)
+		if (json_array_size(json_array_get(ops, i)) != nw) {
+			fail(c, where,
+			     "'timeline.ops[%zu]' is not %zu window counts", i,
+			     nw);
+			return;
+		}
+	r->win_end_ns = lb_xzalloc(nw * sizeof(*r->win_end_ns));
+	r->win_ops = lb_xzalloc(nw * r->nthreads * sizeof(*r->win_ops));
+	r->nwindows = (unsigned int)nw;
+	if (!counts(ends, nw, r->win_end_ns)) {
+		fail(c, where, "'timeline.end_ns' is not a list of times");
+		return;
+	}
+	for (i = 1; i < nw; i++)
+		if (r->win_end_ns[i] < r->win_end_ns[i - 1]) {
+			fail(c, where, "'timeline.end_ns' goes backwards");
+			return;
+		}
+	for (i = 0; i < r->nthreads; i++)
+		if (!counts(json_array_get(ops, i), nw, r->win_ops + i * nw)) {
+			fail(c, where,
+			     "'timeline.ops[%zu]' is not %zu window counts", i,
+			     nw);
+			return;
+		}
+}
+
 static void load_rep(struct ctx *c, struct lb_rf *rf, json_t *rep,
 		     const char *where, unsigned int nthreads,
 		     struct lb_rf_rep *r)
@@ -358,6 +426,7 @@ static void load_rep(struct ctx *c, struct lb_rf *rf, json_t *rep,
 		r->thread_ops[i] = (uint64_t)json_integer_value(v);
 	}
 	load_latency(c, rep, where, r, &rf->has_latency);
+	load_timeline(c, rep, where, r);
 	load_wl_figures(c, rf, rep, where, r);
 	load_validity(c, rep, where, r);
 }
@@ -692,6 +761,8 @@ void lb_rf_free(struct lb_rf *rf)
 		for (j = 0; j < rf->runs[i].nreps + rf->runs[i].nexcluded;
 		     j++) {
 			free(rf->runs[i].reps[j].thread_ops);
+			free(rf->runs[i].reps[j].win_end_ns);
+			free(rf->runs[i].reps[j].win_ops);
 			free(rf->runs[i].reps[j].invalid);
 		}
 		free(rf->runs[i].reps);

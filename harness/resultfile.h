@@ -62,6 +62,14 @@ struct lb_rf_rep {
 	double loop_per_sec, loop_kicks_per_sec;
 	uint64_t *thread_ops; /* nthreads entries */
 	unsigned int nthreads;
+	/*
+	 * The throughput timeline, when the file has one (nwindows > 0):
+	 * window k ended win_end_ns[k] after the window opened; worker w
+	 * completed win_ops[w * nwindows + k] operations in it.
+	 */
+	unsigned int nwindows;
+	uint64_t *win_end_ns;
+	uint64_t *win_ops;
 };
 
 struct lb_rf_run {

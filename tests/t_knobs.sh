@@ -103,6 +103,31 @@ f=$d/ops.json
 check "--ops 2000000: recorded, every repetition within a factor 2" \
 	'all(r["config"]["ops"] == 2000000 and all(1000000 <= x["ops"] <= 4000000 for x in r["reps"]) for r in runs) or [[x["ops"] for x in r["reps"]] for r in runs]'
 
+# Charts: bql (a line per method and lock layout) and the timelines.
+src=${top_srcdir:-.}
+if "$LB" plot "$d/bql.json" -o "$d/plots" >"$d/log" 2>&1 &&
+	python3 "$src/tests/pngcheck.py" "$d/plots/bql-threads.png" >/dev/null &&
+	python3 "$src/tests/pngcheck.py" "$d/plots/timeline.png" >/dev/null &&
+	python3 "$src/tests/pngcheck.py" "$d/plots/timeline-workers.png" \
+		>/dev/null; then
+	ok "plot: bql-threads, timeline and timeline-workers charts drawn"
+else
+	not_ok "plot: $(tail -1 "$d/log")"
+fi
+t=$(grep '^"' "$d/plots/data/bql-threads.dat" 2>/dev/null | sort | tr '\n' ';')
+want='"mcs-futex, 8 locks";"mcs-futex, one big lock";"pthread, 8 locks";"pthread, one big lock";'
+if [ "$t" = "$want" ]; then
+	ok "plot: bql lines are method x (one big lock, 8 locks)"
+else
+	not_ok "plot: bql lines: $t"
+fi
+t=$(grep -c '^"worker' "$d/plots/data/timeline-workers.dat" 2>/dev/null)
+if [ "$t" = 2 ]; then
+	ok "plot: one timeline line per worker of a 2-thread run"
+else
+	not_ok "plot: timeline-workers has $t lines, want 2"
+fi
+
 # Bad values: exit 2, the value named, nothing written.
 bad() { # WANT ARGS...
 	want=$1

@@ -51,11 +51,22 @@ static uint32_t pick_sample_interval(const struct lb_worker *w, uint64_t ops)
 	return n < 1 ? 1 : n > SAMPLE_MAX ? SAMPLE_MAX : (uint32_t)n;
 }
 
-/* Start a burst of samples (auto mode), at the window's start and ticks. */
+/*
+ * Start a burst of samples (auto mode), at the window's start and ticks.
+ * A burst still unfinished at the next tick means the worker runs much
+ * slower than in its warm-up (it ran alone then, say, and waits now): the
+ * interval is halved, so that a worker slowed down a thousandfold still
+ * gets its samples within ten ticks rather than none at all.
+ */
 static void arm_burst(struct lb_worker *w)
 {
-	if (w->run->sample_every == LB_SAMPLE_AUTO && w->sample_every)
-		w->burst_left = SAMPLE_BURST;
+	if (w->run->sample_every != LB_SAMPLE_AUTO || !w->sample_every)
+		return;
+	if (w->burst_left && w->sample_every > 1) {
+		w->sample_every /= 2;
+		w->measured_every = w->sample_every;
+	}
+	w->burst_left = SAMPLE_BURST;
 }
 
 void lb_think_table_fill(uint64_t *table, uint64_t mean)
