@@ -76,6 +76,12 @@ static double metric(const struct lb_rep_result *r, const char *name)
 		return ops > 0 ? (double)r->spin_iters / ops : NAN;
 	if (!strcmp(name, "other_cpu_s"))
 		return r->machine.other_cpu_s;
+	if (!strncmp(name, "handoff_p", 9)) {
+		if (!r->handoff || !r->handoff->count)
+			return NAN;
+		return (double)lb_hist_percentile(
+			r->handoff, !strcmp(name, "handoff_p50_ns") ? 50 : 99);
+	}
 	if (!strncmp(name, "latency_p", 9)) {
 		if (!r->latency || !r->latency->count)
 			return NAN;
@@ -92,7 +98,8 @@ static const char *const metrics[] = {
 	"min_share",	  "max_share",		"cpu_us_per_op",
 	"csw_per_op",	  "futex_waits_per_op", "other_cpu_s",
 	"latency_p50_ns", "latency_p99_ns",	"latency_p999_ns",
-	"spins_per_op",	  "spin_iters_per_op",
+	"spins_per_op",	  "spin_iters_per_op",	"handoff_p50_ns",
+	"handoff_p99_ns",
 };
 
 static void record_summary(const struct lb_run_record *rec, const char *name,
