@@ -655,11 +655,15 @@ static void block_heading(struct engine_state *st,
 {
 	char cs[32], think[32];
 
-	if (st->e->quiet || !st->e->sweep)
+	/* run prints headings only where the groups differ by more than -t. */
+	if (st->e->quiet || (!st->e->sweep && !rec->nobjects))
 		return;
 	if (prev && prev->workload == rec->workload &&
 	    prev->cs_ns == rec->cs_ns && prev->think_ns == rec->think_ns &&
 	    prev->read_pct == rec->read_pct &&
+	    prev->cs_lines == rec->cs_lines && prev->nlocks == rec->nlocks &&
+	    prev->nobjects == rec->nobjects && prev->depth == rec->depth &&
+	    prev->pick_zipf == rec->pick_zipf &&
 	    !memcmp(&prev->wl_opts, &rec->wl_opts, sizeof(rec->wl_opts)))
 		return;
 	printf("\n== workload %s, cs %s, think %s", rec->workload->name,
@@ -671,6 +675,17 @@ static void block_heading(struct engine_state *st,
 		printf(", offload %s/%s",
 		       lb_offload_mode_names[rec->wl_opts.offload_mode],
 		       rec->wl_opts.offload_sleep ? "sleep" : "busy");
+	if (rec->cs_lines)
+		printf(", %u lines", rec->cs_lines);
+	if (rec->nobjects && rec->nlocks == 1)
+		printf(", one big lock over %u objects", rec->nobjects);
+	else if (rec->nobjects)
+		printf(", %u locks over %u objects", rec->nlocks,
+		       rec->nobjects);
+	if (rec->pick_zipf > 0)
+		printf(", pick zipf:%g", rec->pick_zipf);
+	if (rec->depth > 1)
+		printf(", depth %u", rec->depth);
 	printf("\n");
 	lb_table_header(stdout);
 }
