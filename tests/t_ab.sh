@@ -26,13 +26,19 @@ ok() {
 	echo "ok $n - $1"
 }
 
+# One line whatever the message quotes: a quoted table would otherwise
+# put lines starting with "ok" into the TAP stream.
 not_ok() {
 	n=$((n + 1))
 	failed=$((failed + 1))
-	echo "not ok $n - $1"
+	echo "not ok $n - $(printf '%s' "$1" | tr '\n' ' ')"
 }
 
-RUN="-m pthread,ticket -t 1 --duration 50ms --warmup 20ms --reps 5"
+# 200 ns of work in the section: the injected slowdown is then a few hundred
+# spin turns, which the processor cannot hide behind the lock's atomics as
+# it partly hid the two or three turns of a 4 ns section (the knob gave
+# 5-13% for 30% there, and flaked); the A/A noise is smaller too.
+RUN="-m pthread,ticket -t 1 --cs 200ns --duration 50ms --warmup 20ms --reps 5"
 echo "1..7"
 
 # 1. the same command twice, compared
@@ -42,10 +48,17 @@ echo "1..7"
 "$LB" run $RUN -q -o "$out.r2.json" >/dev/null 2>&1
 "$LB" compare "$out.r1.json" "$out.r2.json" >"$out.cmp" 2>&1
 rc=$?
+# A timing claim (no false alarm between two processes): made by the
+# in-tree make check; under sanitizers and in distcheck (LB_SANITIZED) only
+# the plumbing is checked: the files compare (exit 0 or 1, not 2).  The
+# message stays on one line: compare's table goes below as diagnostics.
 if [ $rc -eq 0 ] && grep -q "verdict: no regression" "$out.cmp"; then
 	ok "compare: two runs of the same binary, no regression"
+elif [ -n "${LB_SANITIZED:-}" ] && [ $rc -le 1 ] &&
+	grep -q "verdict:" "$out.cmp"; then
+	ok "compare: two runs of the same binary # SKIP timing claim made in-tree; $(grep 'verdict:' "$out.cmp")"
 else
-	not_ok "compare: two runs of the same binary (rc=$rc): $(cat "$out.cmp")"
+	not_ok "compare: two runs of the same binary (rc=$rc): $(grep 'verdict:' "$out.cmp")"
 fi
 sed 's/^/# /' "$out.cmp"
 
@@ -57,7 +70,7 @@ rc=$?
 if [ $rc -eq 0 ] && grep -q "verdict: no regression" "$out.self"; then
 	ok "ab: the build against itself, no regression"
 else
-	not_ok "ab: the build against itself (rc=$rc): $(cat "$out.self")"
+	not_ok "ab: the build against itself (rc=$rc): $(grep 'verdict:' "$out.self")"
 fi
 sed 's/^/# /' "$out.self"
 
