@@ -465,25 +465,13 @@ static void check_workload_methods(struct run_opts *o)
 			o->methods[o->nmethods++] = lb_locks[i];
 	}
 	for (m = 0; m < o->nmethods; m++) {
-		for (i = 0; lb_locks[i] != o->methods[m]; i++)
-			;
-		if (wl->loop_for(i))
+		if (wl->loop_for(lb_lock_index(o->methods[m])))
 			continue;
 		lb_usage_error("method '%s' has no %s (%s needs one of: %s)",
 			       o->methods[m]->name,
 			       wl->needs ? wl->needs : "loop for it", wl->name,
 			       have);
 	}
-}
-
-/* The index of @ops in lb_locks[]. */
-static unsigned int lock_index(const struct lb_lock_ops *ops)
-{
-	unsigned int i;
-
-	for (i = 0; lb_locks[i] != ops; i++)
-		;
-	return i;
 }
 
 /*
@@ -493,6 +481,7 @@ static unsigned int lock_index(const struct lb_lock_ops *ops)
 static void check_knobs(struct run_opts *o)
 {
 	const struct lb_workload *wl = o->workload;
+	char err[LB_ERRLEN];
 	unsigned int i, m;
 
 	if ((o->locks || o->pick_zipf > 0) && !wl->uses_locks)
@@ -508,7 +497,7 @@ static void check_knobs(struct run_opts *o)
 			       "acquisitions (counter and bql do)",
 			       wl->name);
 	if (wl->uses_objects && !o->objects)
-		o->objects = 64;
+		o->objects = LB_BQL_OBJECTS;
 	if (wl->uses_objects && !o->locks) {
 		o->locks = lb_xzalloc(2 * sizeof(*o->locks));
 		o->locks[o->nlocks++] = 1;
@@ -525,23 +514,12 @@ static void check_knobs(struct run_opts *o)
 	    (!o->locks || o->locks[o->nlocks - 1] < 2))
 		lb_usage_error("--pick: with a single lock there is nothing "
 			       "to pick (give --locks N)");
-	for (m = 0; m < o->nmethods; m++) {
-		const struct lb_lock_ops *ops = o->methods[m];
-		bool general = wl->uses_objects || o->depth > 1 ||
-			       (o->locks && o->locks[o->nlocks - 1] > 1);
-
-		if (o->depth > 1 && !(ops->flags & LB_RECURSIVE))
-			lb_usage_error("--depth %llu: method '%s' is not "
-				       "recursive (a nested acquisition would "
-				       "deadlock); recursive methods: see "
-				       "'lockbench list'",
-				       (unsigned long long)o->depth, ops->name);
-		if (general && !wl->general_loop_for(lock_index(ops)))
-			lb_usage_error("method '%s' cannot run with "
-				       "--locks/--objects/--depth (it "
-				       "delegates whole critical sections)",
-				       ops->name);
-	}
+	for (m = 0; m < o->nmethods; m++)
+		if (lb_plan_check_method(
+			    wl, o->methods[m], (unsigned int)o->depth,
+			    o->locks && o->locks[o->nlocks - 1] > 1, err,
+			    sizeof(err)))
+			lb_usage_error("%s", err);
 	if (o->ops_target && !o->duration_given)
 		o->duration_ns = 60000000000ull;
 }

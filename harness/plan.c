@@ -74,6 +74,30 @@ void lb_plan_cfg_objects(struct lb_plan_cfg *c, unsigned int nlocks,
 		c->depth = 1;
 }
 
+int lb_plan_check_method(const struct lb_workload *wl,
+			 const struct lb_lock_ops *ops, unsigned int depth,
+			 bool striped, char *err, size_t errlen)
+{
+	bool nested = wl->uses_depth && depth > 1;
+
+	if (nested && !(ops->flags & LB_RECURSIVE)) {
+		snprintf(err, errlen,
+			 "method '%s' is not recursive: depth %u would "
+			 "deadlock (recursive methods: see 'lockbench list')",
+			 ops->name, depth);
+		return -1;
+	}
+	if ((wl->uses_objects || nested || (wl->uses_locks && striped)) &&
+	    !wl->general_loop_for(lb_lock_index(ops))) {
+		snprintf(err, errlen,
+			 "method '%s' cannot run with locks, objects or depth "
+			 "(it delegates whole critical sections)",
+			 ops->name);
+		return -1;
+	}
+	return 0;
+}
+
 void lb_plan_free(struct lb_plan *p)
 {
 	lb_pin_policy_free(&p->pin);
@@ -274,6 +298,38 @@ static bool run_complete(json_t *run)
 			wanted + json_integer_value(retries));
 }
 
+/*
+ * The record of configuration @c of @p: everything the configuration and
+ * the plan say (placement and calibrated iterations are the caller's).
+ */
+static void record_init(const struct lb_plan *p, const struct lb_plan_cfg *c,
+			struct lb_run_record *r)
+{
+	*r = (struct lb_run_record){
+		.ops = c->ops,
+		.workload = c->workload,
+		.nthreads = c->nthreads,
+		.cs_ns = c->cs_ns,
+		.think_ns = c->think_ns,
+		.cs_lines = c->cs_lines,
+		.think_exp = c->think_exp,
+		.nlocks = c->nlocks,
+		.nobjects = c->nobjects,
+		.depth = c->depth,
+		.pick_zipf = c->pick_zipf,
+		.ops_target = p->ops_target,
+		.duration_ns = p->duration_ns,
+		.warmup_ns = p->warmup_ns,
+		.read_pct = c->read_pct,
+		.wl_opts = c->wl_opts,
+		.coroutines = c->coroutines,
+		.reps_wanted = p->reps,
+		.gate = &p->gate,
+		.retries = p->retries,
+	};
+	r->wl_opts.cs_ns = c->cs_ns; /* sleeping offload work */
+}
+
 /* Records of every configuration, with placements, for their config JSON. */
 static void plan_records(struct lb_engine *e, struct lb_run_record *recs)
 {
@@ -285,29 +341,7 @@ static void plan_records(struct lb_engine *e, struct lb_run_record *recs)
 		const struct lb_plan_cfg *c = &p->cfgs[i];
 		struct lb_run_record *r = &recs[i];
 
-		*r = (struct lb_run_record){
-			.ops = c->ops,
-			.workload = c->workload,
-			.nthreads = c->nthreads,
-			.cs_ns = c->cs_ns,
-			.think_ns = c->think_ns,
-			.cs_lines = c->cs_lines,
-			.think_exp = c->think_exp,
-			.nlocks = c->nlocks,
-			.nobjects = c->nobjects,
-			.depth = c->depth,
-			.pick_zipf = c->pick_zipf,
-			.ops_target = p->ops_target,
-			.duration_ns = p->duration_ns,
-			.warmup_ns = p->warmup_ns,
-			.read_pct = c->read_pct,
-			.wl_opts = c->wl_opts,
-			.coroutines = c->coroutines,
-			.reps_wanted = p->reps,
-			.gate = &p->gate,
-			.retries = p->retries,
-		};
-		r->wl_opts.cs_ns = c->cs_ns;
+		record_init(p, c, r);
 		r->placement = lb_xzalloc(c->nthreads * sizeof(*r->placement));
 		if (lb_pin_plan(e->topo, &p->pin, c->nthreads, r->placement,
 				&r->oversubscribed, err, sizeof(err)))
@@ -380,7 +414,7 @@ unsigned int lb_engine_resume(struct lb_engine *e, json_t *runs)
 struct engine_state {
 	struct lb_engine *e;
 	struct lb_report report;
-	double ns_iter, sample_cost_ns;
+	double ns_iter;
 	bool any_failed, any_error;
 	bool tty; /* stderr is a terminal */
 	unsigned int online_pus; /* what /proc/stat covers, for the gate */
@@ -550,15 +584,11 @@ static void run_one(struct engine_state *st, struct lb_run_record *rec)
 		.stall_timeout_ns = p->stall_ns,
 		.sample_every = p->sample_every,
 		.ns_per_cycle = st->ns_iter,
-		.sample_cost_ns = st->sample_cost_ns,
 		.lock_cfg = { .spin_limit = (unsigned int)p->spin },
 	};
-	unsigned int i;
 	int rc;
 
-	for (i = 0; i < lb_nlocks; i++)
-		if (lb_locks[i] == rec->ops)
-			cfg.lock_index = i;
+	cfg.lock_index = lb_lock_index(rec->ops);
 	rc = lb_run_rep(&cfg, res);
 	if (rc == LB_REP_INTERRUPTED) {
 		int sig = lb_interrupted();
@@ -613,33 +643,11 @@ static unsigned int group_records(struct engine_state *st, unsigned int g,
 				lb_die("%s", err); /* checked before */
 		}
 		r = &st->report.runs[st->report.nruns++];
-		*r = (struct lb_run_record){
-			.ops = c->ops,
-			.workload = c->workload,
-			.nthreads = c->nthreads,
-			.placement = plan,
-			.oversubscribed = over,
-			.cs_ns = c->cs_ns,
-			.think_ns = c->think_ns,
-			.cs_lines = c->cs_lines,
-			.think_exp = c->think_exp,
-			.nlocks = c->nlocks,
-			.nobjects = c->nobjects,
-			.depth = c->depth,
-			.pick_zipf = c->pick_zipf,
-			.ops_target = p->ops_target,
-			.duration_ns = p->duration_ns,
-			.warmup_ns = p->warmup_ns,
-			.cs_iters = lb_delay_iters(c->cs_ns, st->ns_iter),
-			.think_iters = lb_delay_iters(c->think_ns, st->ns_iter),
-			.read_pct = c->read_pct,
-			.wl_opts = c->wl_opts,
-			.coroutines = c->coroutines,
-			.reps_wanted = p->reps,
-			.gate = &p->gate,
-			.retries = p->retries,
-		};
-		r->wl_opts.cs_ns = c->cs_ns; /* sleeping offload work */
+		record_init(p, c, r);
+		r->placement = plan;
+		r->oversubscribed = over;
+		r->cs_iters = lb_delay_iters(c->cs_ns, st->ns_iter);
+		r->think_iters = lb_delay_iters(c->think_ns, st->ns_iter);
 		r->reps = lb_xzalloc((p->reps + p->retries) * sizeof(*r->reps));
 		r->verdicts = lb_xzalloc((p->reps + p->retries) *
 					 sizeof(*r->verdicts));
@@ -817,7 +825,6 @@ int lb_engine_run(struct lb_engine *e)
 	st.online_pus = (unsigned int)sysconf(_SC_NPROCESSORS_ONLN);
 	st.runs_total = lb_plan_todo(p, &st.reps_total);
 	st.ns_iter = lb_delay_calibrate();
-	st.sample_cost_ns = lb_sample_cost_ns(st.ns_iter);
 	st.report = (struct lb_report){
 		.host = lb_host_json(),
 		.topology = lb_topo_json(e->topo),

@@ -87,6 +87,20 @@ void lb_plan_free(struct lb_plan *p);
 void lb_plan_cfg_objects(struct lb_plan_cfg *c, unsigned int nlocks,
 			 unsigned int objects);
 
+/* bql's --objects when none is given. */
+#define LB_BQL_OBJECTS 64u
+
+/*
+ * lb_plan_check_method - method @ops can run workload @wl nested @depth
+ * deep and, when @striped, over several locks (bql always has objects):
+ * nesting needs a recursive method, objects a method with a lock of its
+ * own (not one that delegates whole sections).  Returns 0, or -1 with why
+ * in @err, naming the method.  run and sweep both ask it.
+ */
+int lb_plan_check_method(const struct lb_workload *wl,
+			 const struct lb_lock_ops *ops, unsigned int depth,
+			 bool striped, char *err, size_t errlen);
+
 /* Configurations and repetitions still to run (not done). */
 unsigned int lb_plan_todo(const struct lb_plan *p, unsigned int *reps);
 /*

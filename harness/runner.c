@@ -409,8 +409,7 @@ static uint64_t protected_count(const struct lb_run *run)
  * Per-window operation counts from the workers' cumulative timelines
  * (res->window_end_ns was filled by drive_phases()).
  */
-static void collect_timeline(const struct lb_run *run,
-			     const struct lb_worker *workers, unsigned int n,
+static void collect_timeline(const struct lb_worker *workers, unsigned int n,
 			     struct lb_rep_result *res)
 {
 	unsigned int i, k, nw = res->nwindows;
@@ -435,7 +434,6 @@ static void collect_timeline(const struct lb_run *run,
 			prev = c;
 		}
 	}
-	(void)run;
 }
 
 static void collect(const struct lb_rep_cfg *cfg, struct rep_ctx *ctx,
@@ -475,7 +473,7 @@ static void collect(const struct lb_rep_cfg *cfg, struct rep_ctx *ctx,
 		res->spin_then_slept +=
 			b->futex.spin_then_slept - a->futex.spin_then_slept;
 	}
-	collect_timeline(ctx->run, workers, n, res);
+	collect_timeline(workers, n, res);
 	res->ops_per_sec = (double)res->ops * 1e9 / (double)res->elapsed_ns;
 	res->jain = lb_jain(res->thread_ops, n);
 	res->min_share = res->ops ? (double)lo * n / (double)res->ops : NAN;
@@ -705,7 +703,6 @@ static struct lb_run *run_new(const struct lb_rep_cfg *cfg)
 	run->cs_iters = cfg->cs_iters;
 	run->sample_every = cfg->sample_every;
 	run->ns_per_cycle = cfg->ns_per_cycle > 0 ? cfg->ns_per_cycle : 1.0;
-	run->sample_cost_ns = cfg->sample_cost_ns;
 	run->think_iters = cfg->think_iters;
 	run->read_pct = cfg->read_pct;
 	run->nworkers = lb_rep_workers(cfg);
@@ -1369,23 +1366,6 @@ int lb_run_rep(const struct lb_rep_cfg *cfg, struct lb_rep_result *res)
 unsigned int lb_rep_workers(const struct lb_rep_cfg *cfg)
 {
 	return cfg->nthreads * (cfg->coroutines ? cfg->coroutines : 1);
-}
-
-double lb_sample_cost_ns(double ns_per_cycle)
-{
-	struct lb_hist *h = lb_xzalloc(sizeof(*h));
-	uint64_t t0, t1, c0;
-	unsigned int i;
-
-	t0 = lb_now_ns();
-	for (i = 0; i < 100000; i++) {
-		c0 = lb_cycles();
-		lb_hist_add(h, (uint64_t)((double)(lb_cycles() - c0) *
-					  ns_per_cycle));
-	}
-	t1 = lb_now_ns();
-	free(h);
-	return (double)(t1 - t0) / 100000.0;
 }
 
 void lb_rep_result_free(struct lb_rep_result *res)

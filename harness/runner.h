@@ -47,7 +47,6 @@ struct lb_rep_cfg {
 	/* Latency sampling: LB_SAMPLE_AUTO, LB_SAMPLE_OFF or an interval. */
 	uint32_t sample_every;
 	double ns_per_cycle; /* cycle counter calibration */
-	double sample_cost_ns; /* lb_sample_cost_ns() */
 };
 
 struct lb_rep_result {
@@ -122,8 +121,6 @@ enum lb_rep_status {
 int lb_run_rep(const struct lb_rep_cfg *cfg, struct lb_rep_result *res);
 /* Workers in one repetition: threads x max(coroutines, 1). */
 unsigned int lb_rep_workers(const struct lb_rep_cfg *cfg);
-/* What one latency sample costs here, in ns (two counter reads + add). */
-double lb_sample_cost_ns(double ns_per_cycle);
 void lb_rep_result_free(struct lb_rep_result *res);
 
 #endif /* LB_HARNESS_RUNNER_H */

@@ -704,18 +704,27 @@ static int k_offload_mode(struct pctx *c, const char *key, json_t *v,
 		   str);
 }
 
+/* A string that is @no or @yes: *out tells which. */
+static int either(struct pctx *c, const char *key, json_t *v, const char *no,
+		  const char *yes, bool *out)
+{
+	const char *str;
+	char what[64];
+
+	snprintf(what, sizeof(what), "%s or %s", no, yes);
+	if (get_str(c, key, AT_VALUE, v, what, &str))
+		return -1;
+	if (strcmp(str, no) && strcmp(str, yes))
+		return bad(c, key, AT_VALUE, "invalid value '%.64s': %s or %s",
+			   str, no, yes);
+	*out = !strcmp(str, yes);
+	return 0;
+}
+
 static int k_offload_work(struct pctx *c, const char *key, json_t *v,
 			  struct lb_sweep_spec *s)
 {
-	const char *str;
-
-	if (get_str(c, key, AT_VALUE, v, "busy or sleep", &str))
-		return -1;
-	if (strcmp(str, "busy") && strcmp(str, "sleep"))
-		return bad(c, key, AT_VALUE,
-			   "invalid value '%.64s': busy or sleep", str);
-	s->offload_sleep = !strcmp(str, "sleep");
-	return 0;
+	return either(c, key, v, "busy", "sleep", &s->offload_sleep);
 }
 
 static int k_retries(struct pctx *c, const char *key, json_t *v,
@@ -756,15 +765,7 @@ static int k_cs_lines(struct pctx *c, const char *key, json_t *v,
 static int k_think_dist(struct pctx *c, const char *key, json_t *v,
 			struct lb_sweep_spec *s)
 {
-	const char *str;
-
-	if (get_str(c, key, AT_VALUE, v, "fixed or exp", &str))
-		return -1;
-	if (strcmp(str, "fixed") && strcmp(str, "exp"))
-		return bad(c, key, AT_VALUE,
-			   "invalid value '%.64s': fixed or exp", str);
-	s->think_exp = !strcmp(str, "exp");
-	return 0;
+	return either(c, key, v, "fixed", "exp", &s->think_exp);
 }
 
 static int k_locks(struct pctx *c, const char *key, json_t *v,
@@ -839,20 +840,10 @@ static const struct {
 
 /* ------------------------------------------------------------ checks */
 
-static unsigned int lock_index(const struct lb_lock_ops *ops)
-{
-	unsigned int i;
-
-	for (i = 0; i < lb_nlocks; i++)
-		if (lb_locks[i] == ops)
-			return i;
-	lb_die("BUG: method %s is not registered", ops->name);
-}
-
 /* Method @ops has a loop for workload @wl. */
 static bool fits(const struct lb_workload *wl, const struct lb_lock_ops *ops)
 {
-	return wl->loop_for(lock_index(ops)) != NULL;
+	return wl->loop_for(lb_lock_index(ops)) != NULL;
 }
 
 /* "a, b, c": the methods with a loop for @wl. */
@@ -875,27 +866,15 @@ static void have_list(const struct lb_workload *wl, char *buf, size_t len)
 static int check_method_knobs(struct pctx *c, const struct lb_sweep_spec *s,
 			      const struct lb_lock_ops *ops, long at)
 {
+	bool striped = s->nlocks && s->locks[s->nlocks - 1] > 1;
+	char err[LB_ERRLEN];
 	unsigned int w;
 
-	for (w = 0; w < s->nworkloads; w++) {
-		const struct lb_workload *wl = s->workloads[w];
-		bool general = wl->uses_objects ||
-			       (wl->uses_depth && s->depth > 1) ||
-			       (wl->uses_locks && s->nlocks &&
-				s->locks[s->nlocks - 1] > 1);
-
-		if (wl->uses_depth && s->depth > 1 &&
-		    !(ops->flags & LB_RECURSIVE))
-			return bad(c, "methods", at,
-				   "method '%s' is not recursive: \"depth\" "
-				   "%llu would deadlock",
-				   ops->name, (unsigned long long)s->depth);
-		if (general && !wl->general_loop_for(lock_index(ops)))
-			return bad(c, "methods", at,
-				   "method '%s' cannot run with locks, objects "
-				   "or depth (it delegates whole sections)",
-				   ops->name);
-	}
+	for (w = 0; w < s->nworkloads; w++)
+		if (lb_plan_check_method(s->workloads[w], ops,
+					 (unsigned int)s->depth, striped, err,
+					 sizeof(err)))
+			return bad_msg(c, "methods", at, err);
 	return 0;
 }
 
@@ -921,15 +900,16 @@ static int check_knobs(struct pctx *c, const struct lb_sweep_spec *s)
 		return bad(c, "depth", AT_VALUE,
 			   "no workload of the spec nests acquisitions");
 	for (i = 0; objects && i < s->nlocks; i++)
-		if (s->locks[i] > (s->objects ? s->objects : 64))
-			return bad(c, "locks",
-				   idx(json_object_get(s->json, "locks"), i),
-				   "%llu locks for %llu objects: more locks "
-				   "than objects",
-				   (unsigned long long)s->locks[i],
-				   (unsigned long long)(s->objects ?
-								s->objects :
-								64));
+		if (s->locks[i] > (s->objects ? s->objects : LB_BQL_OBJECTS))
+			return bad(
+				c, "locks",
+				idx(json_object_get(s->json, "locks"), i),
+				"%llu locks for %llu objects: more locks "
+				"than objects",
+				(unsigned long long)s->locks[i],
+				(unsigned long long)(s->objects ?
+							     s->objects :
+							     LB_BQL_OBJECTS));
 	return 0;
 }
 
@@ -1158,7 +1138,7 @@ static void add_groups(struct lb_plan *p, const struct lb_plan_cfg *knobs,
 static unsigned int locks_for(const struct lb_sweep_spec *s,
 			      const struct lb_workload *wl, uint64_t *out)
 {
-	uint64_t objects = s->objects ? s->objects : 64;
+	uint64_t objects = s->objects ? s->objects : LB_BQL_OBJECTS;
 	uint64_t dflt[2] = { 1, objects };
 	unsigned int n = 1;
 	const uint64_t *v = dflt;
@@ -1185,15 +1165,14 @@ static void add_knob_groups(const struct lb_sweep_spec *s, struct lb_plan *p,
 	unsigned int nl = locks_for(s, knobs->workload, locks), l, i;
 	struct lb_plan_cfg tmpl = *knobs;
 
+	tmpl.depth = knobs->workload->uses_depth ? (unsigned int)s->depth : 1;
 	for (i = 0; i < s->ncs_lines; i++) {
 		tmpl.cs_lines = (unsigned int)s->cs_lines[i];
 		for (l = 0; l < nl; l++) {
-			tmpl.depth = knobs->workload->uses_depth ?
-					     (unsigned int)s->depth :
-					     1;
-			lb_plan_cfg_objects(
-				&tmpl, (unsigned int)locks[l],
-				s->objects ? (unsigned int)s->objects : 64);
+			lb_plan_cfg_objects(&tmpl, (unsigned int)locks[l],
+					    s->objects ?
+						    (unsigned int)s->objects :
+						    LB_BQL_OBJECTS);
 			add_groups(p, &tmpl, methods, nm, co, threads,
 				   nthreads);
 		}

@@ -83,6 +83,8 @@ extern const unsigned int lb_nlocks;
 
 /* Look up by user-facing name; NULL if unknown. */
 const struct lb_lock_ops *lb_lock_find(const char *name);
+/* The index of a registered method in lb_locks[] (aborts if it is not). */
+unsigned int lb_lock_index(const struct lb_lock_ops *ops);
 /* "fair,sleeps" etc. into buf; returns buf. */
 const char *lb_lock_flags_str(unsigned int flags, char *buf, size_t len);
 

@@ -42,6 +42,16 @@ const struct lb_lock_ops *lb_lock_find(const char *name)
 	return NULL;
 }
 
+unsigned int lb_lock_index(const struct lb_lock_ops *ops)
+{
+	unsigned int i;
+
+	for (i = 0; i < lb_nlocks; i++)
+		if (lb_locks[i] == ops)
+			return i;
+	lb_die("BUG: method %s is not registered", ops->name);
+}
+
 const char *lb_lock_flags_str(unsigned int flags, char *buf, size_t len)
 {
 	static const struct {

@@ -51,7 +51,7 @@ bad() {
 	fi
 }
 
-echo "1..44"
+echo "1..49"
 
 # ---------------------------------------------------------- bad specs
 printf '{\n  "methods": ["pthread",\n  "threads": [1, 2]\n}\n' |
@@ -69,6 +69,22 @@ bad "methods: empty list" "$d/empty.json" -o "$d/out.json"
 printf '{\n  "cs": ["0",\n         "-3ns"]\n}\n' | spec negative
 bad "negative.json:3:10: invalid cs[1] value '-3ns': must not be negative" \
 	"$d/negative.json" -o "$d/out.json"
+printf '{"methods": ["ticket"],\n "depth": 2}\n' | spec depth
+bad "depth.json:1:14: method 'ticket' is not recursive: depth 2" \
+	"$d/depth.json" -o "$d/out.json"
+printf '{"pick": "zipf:0"}\n' | spec pick
+bad "pick.json:1:10: invalid pick value 'zipf:0'" "$d/pick.json" \
+	-o "$d/out.json"
+printf '{"objects": 8}\n' | spec objects
+bad "objects.json:1:13: objects: only the bql workload has objects" \
+	"$d/objects.json" -o "$d/out.json"
+printf '{"workload": "bql", "objects": 4, "locks": [1, 8]}\n' |
+	spec locks_objects
+bad "locks[1]: 8 locks for 4 objects" "$d/locks_objects.json" \
+	-o "$d/out.json"
+printf '{"think_dist": "gauss"}\n' | spec think_dist
+bad "think_dist: invalid value 'gauss': fixed or exp" "$d/think_dist.json" \
+	-o "$d/out.json"
 printf '{"methods": ["pthread", "mcs-futx"]}\n' | spec unknown_method
 bad "methods[1]: unknown method 'mcs-futx' (did you mean 'mcs-futex'?)" \
 	"$d/unknown_method.json" -o "$d/out.json"

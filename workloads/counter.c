@@ -75,6 +75,7 @@ static void (*const counter_loops[])(struct lb_worker *w) = {
 		const size_t ostride = run->object_stride;                     \
 		const size_t lsize = run->ops->lock_size;                      \
 		const unsigned int nlocks = run->nlocks, depth = run->depth;   \
+		const unsigned int nobjects = run->nobjects;                   \
 		const uint64_t cs = run->cs_iters;                             \
 		const unsigned int nlines = run->cs_lines;                     \
 		const uint64_t spin = run->test_spin;                          \
@@ -86,7 +87,8 @@ static void (*const counter_loops[])(struct lb_worker *w) = {
 			unsigned int o = lb_pick(run, &rng);                   \
 			struct lb_object *obj =                                \
 				(struct lb_object *)(objects + o * ostride);   \
-			void *lock = locks + (o % nlocks) * lstride;           \
+			void *lock = locks + lb_lock_of(nlocks, nobjects, o) * \
+						     lstride;                  \
 			struct lb_lock_rec *rec = lb_lock_rec(lock, lsize);    \
                                                                                \
 			LB_TIMED_HANDOFF(w, countdown, id##_lock(lock, node),  \

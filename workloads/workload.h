@@ -212,7 +212,6 @@ struct lb_run {
 	 */
 	uint32_t sample_every;
 	double ns_per_cycle; /* cycle counter calibration */
-	double sample_cost_ns; /* what one sample costs, measured */
 	unsigned int read_pct; /* rwmix: percent of operations that read */
 	unsigned int nworkers; /* threads x coroutines */
 	struct lb_wl_opts wl_opts; /* offload */
@@ -420,7 +419,25 @@ static inline unsigned int lb_pick(const struct lb_run *run, uint64_t *rng)
 
 	if (run->pick_table)
 		return run->pick_table[r % LB_PICK_TABLE];
-	return (unsigned int)(r % run->nobjects);
+	/* [0, nobjects) by a multiply, not a division (Lemire's reduction). */
+	return (unsigned int)(((r >> 32) * run->nobjects) >> 32);
+}
+
+/*
+ * The lock that guards object @o of @nobjects: o mod @nlocks, without a
+ * division in the two layouts bql compares (one big lock, a lock per
+ * object).  The arguments are the loop's constants (locals: a store
+ * through an object pointer could alias run's fields), so the branches
+ * predict perfectly.
+ */
+static inline unsigned int lb_lock_of(unsigned int nlocks,
+				      unsigned int nobjects, unsigned int o)
+{
+	if (nlocks == 1)
+		return 0;
+	if (nlocks == nobjects)
+		return o;
+	return o % nlocks;
 }
 
 /*
