@@ -14,8 +14,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "harness/compare.h"
-#include "harness/resultfile.h"
+#include "harness/analysis/compare.h"
+#include "harness/results/resultfile.h"
 
 static const char *const metrics[] = {
 	"ops_per_sec",

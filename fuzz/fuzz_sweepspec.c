@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "harness/sweep.h"
+#include "harness/config/sweep.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

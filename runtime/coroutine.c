@@ -47,7 +47,6 @@
 #include "runtime/atomics.h"
 #include "runtime/compiler.h"
 #include "runtime/coroutine.h"
-#include "runtime/evloop.h"
 
 #ifdef LB_CO_TSAN
 #include <sanitizer/tsan_interface.h>
@@ -80,6 +79,7 @@ struct lb_co_thread {
 };
 
 static __thread struct lb_co_thread lb_co_thread;
+__thread struct lb_evctx *lb_co_tls_evctx;
 
 static size_t lb_co_stack_size = LB_CO_STACK_SIZE_DEFAULT; /* relaxed */
 static uint64_t lb_co_stacks_mapped; /* relaxed counters */
@@ -386,7 +386,7 @@ static void lb_co_check_entry(struct lb_co_thread *t, struct lb_co *co)
 		lb_die("coroutine %p has terminated: entering it is a use after free",
 		       (void *)co);
 	ctx = lb_load_relaxed(&co->ctx);
-	if (lb_unlikely(ctx && ctx != lb_evctx_current()))
+	if (lb_unlikely(ctx && ctx != lb_co_thread_evctx()))
 		lb_die("coroutine %p entered outside its home event context %p",
 		       (void *)co, (void *)ctx);
 }
@@ -405,7 +405,7 @@ static struct lb_co *lb_co_run(struct lb_co_thread *t, struct lb_co *self,
 	lb_co_check_entry(t, to);
 	if (!lb_load_relaxed(&to->home))
 		lb_store_relaxed(&to->home, (const void *)t);
-	cur = lb_evctx_current();
+	cur = lb_co_thread_evctx();
 	if (!lb_load_relaxed(&to->ctx) && cur)
 		/*
 		 * Release: pairs with the acquire in lb_co_home() and

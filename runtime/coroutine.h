@@ -211,6 +211,25 @@ bool lb_in_coroutine(void);
  */
 struct lb_evctx *lb_co_home(struct lb_co *co);
 
+/*
+ * The event context the calling thread runs, as the event loop announced it
+ * (runtime/evloop.c calls lb_co_thread_set_evctx() when a thread attaches
+ * or detaches a context).  The coroutine layer only stores and compares
+ * it: this hook is what keeps coroutines below the event loop built on
+ * them.  Thread-local, no ordering.
+ */
+extern __thread struct lb_evctx *lb_co_tls_evctx;
+
+static inline struct lb_evctx *lb_co_thread_evctx(void)
+{
+	return lb_co_tls_evctx;
+}
+
+static inline void lb_co_thread_set_evctx(struct lb_evctx *ctx)
+{
+	lb_co_tls_evctx = ctx;
+}
+
 /**
  * lb_co_delete - free a coroutine that will not be entered again
  *

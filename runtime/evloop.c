@@ -122,8 +122,6 @@ struct lb_evctx {
 	uint64_t polls, sleeps, coroutines, bhs, holes;
 };
 
-__thread struct lb_evctx *lb_evctx_tls_current;
-
 /*
  * container_of for our two node types.  Through void *: clang's
  * -Wcast-align rejects lb_container_of's char * cast to an aligned type.
@@ -223,8 +221,8 @@ struct lb_evctx *lb_evctx_new(void)
 
 void lb_evctx_attach(struct lb_evctx *ctx)
 {
-	const void *me = &lb_evctx_tls_current;
-	struct lb_evctx *cur = lb_evctx_tls_current;
+	const void *me = &lb_co_tls_evctx;
+	struct lb_evctx *cur = lb_co_thread_evctx();
 
 	if (cur == ctx)
 		return;
@@ -238,16 +236,16 @@ void lb_evctx_attach(struct lb_evctx *ctx)
 	if (!lb_cmpxchg_acquire(&ctx->owner, NULL, me))
 		lb_die("event context %p is owned by another thread",
 		       (void *)ctx);
-	lb_evctx_tls_current = ctx;
+	lb_co_thread_set_evctx(ctx);
 }
 
 void lb_evctx_detach(void)
 {
-	struct lb_evctx *ctx = lb_evctx_tls_current;
+	struct lb_evctx *ctx = lb_co_thread_evctx();
 
 	if (!ctx)
 		return;
-	lb_evctx_tls_current = NULL;
+	lb_co_thread_set_evctx(NULL);
 	lb_store_release(&ctx->owner, NULL); /* pairs with lb_evctx_attach */
 }
 
@@ -256,7 +254,7 @@ static bool lb_evctx_enter(struct lb_evctx *ctx)
 {
 	if (lb_unlikely(lb_in_coroutine()))
 		lb_die("the event loop cannot run inside a coroutine");
-	if (lb_likely(lb_evctx_tls_current == ctx))
+	if (lb_likely(lb_co_thread_evctx() == ctx))
 		return false;
 	lb_evctx_attach(ctx);
 	return true;
@@ -266,7 +264,7 @@ void lb_evctx_free(struct lb_evctx *ctx)
 {
 	struct cds_wfcq_node *n;
 
-	if (lb_evctx_tls_current == ctx)
+	if (lb_co_thread_evctx() == ctx)
 		lb_evctx_detach();
 	if (lb_load_acquire(&ctx->owner))
 		lb_die("lb_evctx_free: context %p is owned by a thread",

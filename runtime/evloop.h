@@ -50,9 +50,6 @@ struct lb_evctx_stats {
 	uint64_t holes; /* dequeues/splices deferred: enqueue in flight */
 };
 
-/* The calling thread's context (attached or being run), or NULL. */
-extern __thread struct lb_evctx *lb_evctx_tls_current;
-
 /**
  * lb_evctx_current - the event context the calling thread owns
  *
@@ -60,7 +57,7 @@ extern __thread struct lb_evctx *lb_evctx_tls_current;
  */
 static inline struct lb_evctx *lb_evctx_current(void)
 {
-	return lb_evctx_tls_current;
+	return lb_co_thread_evctx();
 }
 
 /**

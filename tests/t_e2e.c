@@ -10,7 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "harness/report.h"
+#include "harness/engine/report.h"
 #include "tests/tap.h"
 
 #define OUT "e2e-result.json"

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/hist.h"
+#include "runtime/hist.h"
 #include "runtime/compiler.h"
 #include "tests/tap.h"
 

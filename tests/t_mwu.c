@@ -11,7 +11,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "harness/mwu.h"
+#include "harness/analysis/mwu.h"
 #include "tests/tap.h"
 
 static bool near(double a, double b, double tol)

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/options.h"
+#include "harness/util/options.h"
 #include "tests/tap.h"
 
 static void duration_ok(const char *arg, uint64_t want)

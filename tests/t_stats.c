@@ -2,7 +2,7 @@
 /* t_stats.c - summaries and fairness against worked examples. */
 #include <math.h>
 
-#include "harness/stats.h"
+#include "harness/analysis/stats.h"
 #include "workloads/workload.h"
 #include "tests/tap.h"
 

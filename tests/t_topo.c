@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/topo.h"
+#include "harness/machine/topo.h"
 #include "runtime/compiler.h"
 
 #define SYNTH32 "pack:2 numa:1 core:8 pu:2"

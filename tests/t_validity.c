@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/report.h"
-#include "harness/validity.h"
+#include "harness/engine/report.h"
+#include "harness/engine/validity.h"
 #include "locks/lock.h"
 #include "workloads/workload.h"
 #include "tests/tap.h"

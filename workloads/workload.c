@@ -2,7 +2,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "harness/hist.h"
+#include "runtime/hist.h"
 #include "runtime/atomics.h"
 #include "workloads/workload.h"
 
