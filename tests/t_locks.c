@@ -27,6 +27,7 @@
 #include "runtime/clock.h"
 #include "runtime/coroutine.h"
 #include "runtime/evloop.h"
+#include "tests/cothread.h"
 #include "tests/tap.h"
 
 #define FIFO_WAITERS 4
@@ -60,15 +61,6 @@ struct tworker {
 	bool use_trylock;
 };
 
-/* One thread running @k workers (as coroutines when @ev is set). */
-struct tthread {
-	struct tworker *workers;
-	unsigned int k;
-	void (*body)(void *worker);
-	struct lb_evctx *ev;
-	pthread_t thread;
-};
-
 static void *node_new(const struct lb_lock_ops *ops)
 {
 	return ops->node_size ?
@@ -81,68 +73,13 @@ static bool needs_coroutine(const struct lb_lock_ops *ops)
 	return ops->flags & LB_NEEDS_COROUTINE;
 }
 
-static void *tthread_main(void *arg)
-{
-	struct tthread *t = arg;
-	void **args;
-	unsigned int i;
-
-	if (!t->ev) {
-		t->body(&t->workers[0]);
-		return NULL;
-	}
-	args = lb_xzalloc(t->k * sizeof(*args));
-	for (i = 0; i < t->k; i++)
-		args[i] = &t->workers[i];
-	lb_evctx_run_coroutines(t->ev, t->body, args, t->k);
-	free(args);
-	return NULL;
-}
-
-static void tthread_start(struct tthread *t, bool coroutines)
-{
-	t->ev = coroutines ? lb_evctx_new() : NULL;
-	lb_check_pthread(pthread_create(&t->thread, NULL, tthread_main, t));
-}
-
-/*
- * Contexts are freed only after every thread is joined: another thread may
- * still be inside lb_co_wake() for a coroutine of a context whose loop has
- * just finished.
- */
-static void tthreads_join(struct tthread *t, unsigned int n)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		lb_check_pthread(pthread_join(t[i].thread, NULL));
-	for (i = 0; i < n; i++)
-		if (t[i].ev)
-			lb_evctx_free(t[i].ev);
-}
-
-/*
- * Wait politely.  In a coroutine, go round the event loop: the lock may
- * have been handed to another coroutine of this thread that waits in the
- * loop's queue to run.
- */
-static void pause_worker(void)
-{
-	if (lb_in_coroutine()) {
-		lb_co_schedule(lb_evctx_current(), lb_co_self());
-		lb_co_yield();
-	} else {
-		sched_yield();
-	}
-}
-
 static void acquire(struct tworker *w, unsigned int i)
 {
 	const struct lb_lock_ops *ops = w->sh->ops;
 
 	if (w->use_trylock && ops->trylock && i % 4 == 0) {
 		while (!ops->trylock(w->sh->lock, w->node))
-			pause_worker();
+			cot_pause();
 		return;
 	}
 	ops->lock(w->sh->lock, w->node);
@@ -157,7 +94,7 @@ static void start_line(struct shared *sh)
 {
 	__atomic_fetch_add(&sh->ready, 1, __ATOMIC_RELAXED);
 	while (!__atomic_load_n(&sh->go, __ATOMIC_ACQUIRE))
-		pause_worker();
+		cot_pause();
 }
 
 static void open_start_line(struct shared *sh, unsigned int n)
@@ -210,43 +147,58 @@ static unsigned int iters_for(const struct lb_lock_ops *ops)
 	return ops->flags & LB_DELEGATES ? stress_iters / 10 : stress_iters;
 }
 
+/*
+ * @n threads of @k workers (coroutines when k > 1 or the method needs
+ * them) run @body @iters times each on a fresh lock of @sh->ops, every
+ * other one by trylock now and then if @trylock; the counts stay in @sh.
+ */
+static void stress_run(struct shared *sh, unsigned int n, unsigned int k,
+		       void (*body)(void *), unsigned int iters, bool trylock)
+{
+	const struct lb_lock_ops *ops = sh->ops;
+	struct cothread *t = lb_xzalloc(n * sizeof(*t));
+	struct tworker *w = lb_xzalloc(n * k * sizeof(*w));
+	void *args[COT_MAX];
+	unsigned int i, j;
+
+	sh->lock = lb_xaligned_zalloc(LB_PAD_SIZE, ops->lock_size);
+	lb_bug_on(ops->init(sh->lock, NULL));
+	for (i = 0; i < n * k; i++)
+		w[i] = (struct tworker){ .sh = sh,
+					 .node = node_new(ops),
+					 .id = i,
+					 .iters = iters,
+					 .use_trylock = trylock && i % 2 == 1 };
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < k; j++)
+			args[j] = &w[i * k + j];
+		cothread_spawn(&t[i], k > 1 || needs_coroutine(ops), body, args,
+			       k);
+	}
+	open_start_line(sh, n * k);
+	cothread_join(t, n);
+	ops->destroy(sh->lock);
+	for (i = 0; i < n * k; i++)
+		free(w[i].node);
+	free(w);
+	free(t);
+	free(sh->lock);
+}
+
 static void test_exclusion(const struct lb_lock_ops *ops, unsigned int n,
 			   unsigned int k)
 {
 	struct shared sh = { .ops = ops };
-	struct tthread *t = lb_xzalloc(n * sizeof(*t));
-	struct tworker *w = lb_xzalloc(n * k * sizeof(*w));
-	unsigned int i, iters = iters_for(ops) / k;
+	unsigned int iters = iters_for(ops) / k;
 	uint64_t want = (uint64_t)n * k * iters;
 
-	sh.lock = lb_xaligned_zalloc(LB_PAD_SIZE, ops->lock_size);
-	lb_bug_on(ops->init(sh.lock, NULL));
-	for (i = 0; i < n * k; i++)
-		w[i] = (struct tworker){ .sh = &sh,
-					 .node = node_new(ops),
-					 .id = i,
-					 .iters = iters,
-					 .use_trylock = i % 2 == 1 };
-	for (i = 0; i < n; i++) {
-		t[i] = (struct tthread){ .workers = &w[i * k],
-					 .k = k,
-					 .body = stress_body };
-		tthread_start(&t[i], k > 1 || needs_coroutine(ops));
-	}
-	open_start_line(&sh, n * k);
-	tthreads_join(t, n);
+	stress_run(&sh, n, k, stress_body, iters, true);
 	tap_ok(sh.counter == want && !sh.overlaps,
 	       "%s: mutual exclusion, %u threads x %u%s x %u: counter %llu of "
 	       "%llu, %u overlaps",
 	       ops->name, n, k, k > 1 ? " coroutines" : "", iters,
 	       (unsigned long long)sh.counter, (unsigned long long)want,
 	       sh.overlaps);
-	ops->destroy(sh.lock);
-	for (i = 0; i < n * k; i++)
-		free(w[i].node);
-	free(w);
-	free(t);
-	free(sh.lock);
 }
 
 static void fifo_body(void *arg)
@@ -277,7 +229,7 @@ static bool wait_queued(struct shared *sh, void *holder, unsigned int want)
 
 struct fifo_round {
 	struct shared sh;
-	struct tthread t[FIFO_WAITERS];
+	struct cothread t[FIFO_WAITERS];
 	struct tworker w[FIFO_WAITERS];
 	unsigned int started;
 	bool queued;
@@ -303,10 +255,8 @@ static void fifo_holder(void *arg)
 		r->w[i] = (struct tworker){ .sh = &r->sh,
 					    .node = node_new(ops),
 					    .id = i };
-		r->t[i] = (struct tthread){ .workers = &r->w[i],
-					    .k = 1,
-					    .body = fifo_body };
-		tthread_start(&r->t[i], needs_coroutine(ops));
+		cothread_spawn(&r->t[i], needs_coroutine(ops), fifo_body,
+			       (void *[]){ &r->w[i] }, 1);
 		r->started++;
 		r->queued = wait_queued(&r->sh, holder, i + 1);
 	}
@@ -321,24 +271,17 @@ static void fifo_holder(void *arg)
 static bool fifo_round(const struct lb_lock_ops *ops, char *why, size_t len)
 {
 	struct fifo_round *r = lb_xzalloc(sizeof(*r));
-	struct tthread main_thread = { .workers = (void *)r,
-				       .k = 1,
-				       .body = fifo_holder };
+	struct lb_evctx *ev;
 	bool ok;
 	unsigned int i;
 
 	r->sh.ops = ops;
 	r->sh.lock = lb_xaligned_zalloc(LB_PAD_SIZE, ops->lock_size);
 	lb_bug_on(ops->init(r->sh.lock, NULL));
-	if (needs_coroutine(ops)) {
-		main_thread.ev = lb_evctx_new();
-		tthread_main(&main_thread);
-	} else {
-		fifo_holder(r);
-	}
-	tthreads_join(r->t, r->started);
-	if (main_thread.ev)
-		lb_evctx_free(main_thread.ev);
+	ev = cothread_run_here_if(needs_coroutine(ops), fifo_holder, r);
+	cothread_join(r->t, r->started);
+	if (ev)
+		lb_evctx_free(ev);
 	ok = r->queued && !r->sh.early;
 	snprintf(why, len, "%s", r->why);
 	if (r->sh.early)
@@ -408,7 +351,7 @@ static void rw_body(void *arg)
 			lb_barrier();
 		/* Now and then linger, so that readers overlap. */
 		if (i % 16 == 1)
-			pause_worker();
+			cot_pause();
 		if (lb_load_relaxed(&sh->inside))
 			lb_fetch_add_relaxed(&sh->overlaps, 1);
 		__atomic_fetch_sub(&sh->readers, 1, __ATOMIC_RELAXED);
@@ -420,25 +363,9 @@ static void test_rw(const struct lb_lock_ops *ops, unsigned int n,
 		    unsigned int k)
 {
 	struct shared sh = { .ops = ops };
-	struct tthread *t = lb_xzalloc(n * sizeof(*t));
-	struct tworker *w = lb_xzalloc(n * k * sizeof(*w));
-	unsigned int i, iters = iters_for(ops) / k;
+	unsigned int iters = iters_for(ops) / k;
 
-	sh.lock = lb_xaligned_zalloc(LB_PAD_SIZE, ops->lock_size);
-	lb_bug_on(ops->init(sh.lock, NULL));
-	for (i = 0; i < n * k; i++)
-		w[i] = (struct tworker){ .sh = &sh,
-					 .node = node_new(ops),
-					 .id = i,
-					 .iters = iters };
-	for (i = 0; i < n; i++) {
-		t[i] = (struct tthread){ .workers = &w[i * k],
-					 .k = k,
-					 .body = rw_body };
-		tthread_start(&t[i], k > 1 || needs_coroutine(ops));
-	}
-	open_start_line(&sh, n * k);
-	tthreads_join(t, n);
+	stress_run(&sh, n, k, rw_body, iters, false);
 	tap_ok(sh.writes && sh.counter == sh.writes && !sh.overlaps,
 	       "%s: reader/writer exclusion, %u threads x %u%s x %u (1 in 4 "
 	       "writes): counter %llu of %llu writes, %u overlaps, up to %u "
@@ -446,12 +373,6 @@ static void test_rw(const struct lb_lock_ops *ops, unsigned int n,
 	       ops->name, n, k, k > 1 ? " coroutines" : "", iters,
 	       (unsigned long long)sh.counter, (unsigned long long)sh.writes,
 	       sh.overlaps, sh.max_readers);
-	ops->destroy(sh.lock);
-	for (i = 0; i < n * k; i++)
-		free(w[i].node);
-	free(w);
-	free(t);
-	free(sh.lock);
 }
 
 struct try_case {
@@ -475,11 +396,12 @@ static void try_body(void *arg)
 {
 	struct try_case *c = arg;
 	const struct lb_lock_ops *ops = c->sh.ops;
-	struct tthread t = { .workers = &c->other, .k = 1, .body = try_other };
+	struct cothread t;
 
 	c->free_ok = ops->trylock(c->sh.lock, c->node);
-	tthread_start(&t, needs_coroutine(ops));
-	tthreads_join(&t, 1);
+	cothread_spawn(&t, needs_coroutine(ops), try_other,
+		       (void *[]){ &c->other }, 1);
+	cothread_join(&t, 1);
 	c->held_fails = c->free_ok && !c->other.iters;
 	if (c->free_ok)
 		ops->unlock(c->sh.lock, c->node);
@@ -491,22 +413,16 @@ static void try_body(void *arg)
 static void test_trylock(const struct lb_lock_ops *ops)
 {
 	struct try_case *c = lb_xzalloc(sizeof(*c));
-	struct tthread self = { .workers = (void *)c,
-				.k = 1,
-				.body = try_body };
+	struct lb_evctx *ev;
 
 	c->sh.ops = ops;
 	c->other = (struct tworker){ .sh = &c->sh, .node = node_new(ops) };
 	c->node = node_new(ops);
 	c->sh.lock = lb_xaligned_zalloc(LB_PAD_SIZE, ops->lock_size);
 	lb_bug_on(ops->init(c->sh.lock, NULL));
-	if (needs_coroutine(ops)) {
-		self.ev = lb_evctx_new();
-		tthread_main(&self);
-		lb_evctx_free(self.ev);
-	} else {
-		try_body(c);
-	}
+	ev = cothread_run_here_if(needs_coroutine(ops), try_body, c);
+	if (ev)
+		lb_evctx_free(ev);
 	tap_ok(c->free_ok && c->held_fails && c->after_ok,
 	       "%s: trylock: free %s, held by another %s, after unlock %s",
 	       ops->name, c->free_ok ? "succeeds" : "FAILS",
