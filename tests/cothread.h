@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "locks/lock.h"
 #include "runtime/clock.h"
 #include "runtime/compiler.h"
 #include "runtime/coroutine.h"
@@ -23,6 +24,20 @@
 
 #define COT_TIMEOUT_NS 30000000000ull
 #define COT_MAX 16
+
+/* A locker's queue node for @ops, if it takes one (NULL otherwise). */
+static inline void *node_new(const struct lb_lock_ops *ops)
+{
+	return ops->node_size ?
+		       lb_xaligned_zalloc(LB_PAD_SIZE, ops->node_size) :
+		       NULL;
+}
+
+/* Whether @ops may only be used from a coroutine. */
+static inline bool needs_coroutine(const struct lb_lock_ops *ops)
+{
+	return ops->flags & LB_NEEDS_COROUTINE;
+}
 
 /*
  * A thread running k coroutines entry(args[i]) on its own event context,

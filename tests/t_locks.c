@@ -61,18 +61,6 @@ struct tworker {
 	bool use_trylock;
 };
 
-static void *node_new(const struct lb_lock_ops *ops)
-{
-	return ops->node_size ?
-		       lb_xaligned_zalloc(LB_PAD_SIZE, ops->node_size) :
-		       NULL;
-}
-
-static bool needs_coroutine(const struct lb_lock_ops *ops)
-{
-	return ops->flags & LB_NEEDS_COROUTINE;
-}
-
 static void acquire(struct tworker *w, unsigned int i)
 {
 	const struct lb_lock_ops *ops = w->sh->ops;

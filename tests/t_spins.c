@@ -93,18 +93,6 @@ static bool sleeps(enum how how)
 	return how != SPIN && how != OPAQUE_SPIN;
 }
 
-static void *node_new(const struct lb_lock_ops *ops)
-{
-	return ops->node_size ?
-		       lb_xaligned_zalloc(LB_PAD_SIZE, ops->node_size) :
-		       NULL;
-}
-
-static bool needs_coroutine(const struct lb_lock_ops *ops)
-{
-	return ops->flags & LB_NEEDS_COROUTINE;
-}
-
 static struct lb_futex_stats stats_delta(const struct lb_futex_stats *a,
 					 const struct lb_futex_stats *b)
 {
