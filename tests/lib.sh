@@ -17,6 +17,7 @@
 # the binary under test, absolute (tests may run it from elsewhere)
 LB=${LOCKBENCH:-./lockbench}
 case $LB in /*) ;; *) LB=$PWD/$LB ;; esac
+# shellcheck disable=SC2034 # the tests use it
 src=${top_srcdir:-.}
 n=0        # test points so far
 failed=0   # of which failed
