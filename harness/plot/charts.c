@@ -64,9 +64,12 @@ static bool wl_has(const struct lb_plot_input *in, const struct lb_chart_def *d)
 #define MOPS "throughput (million operations per second)"
 #define ACQ_X "worker threads (the event loop is one more)"
 #define TIMELINE_X "time in the measured window (ms)"
-#define NO_WL(wl)                                                    \
-	"these result files hold no " wl " runs with these figures " \
-	"(lockbench run -w " wl ")"
+/* A workload's chart: drawn only when the files hold its figures. */
+#define WORKLOAD(wl)                                                         \
+	.applies = wl_has, .fill = lb_fill_workload, .xaxis = LB_X_WORKLOAD, \
+	.workload = wl,                                                      \
+	.why_not = "these result files hold no " wl " runs with these "      \
+		   "figures (lockbench run -w " wl ")"
 
 const struct lb_chart_def lb_chart_defs[] = {
 	{
@@ -82,9 +85,7 @@ const struct lb_chart_def lb_chart_defs[] = {
 		.fill = lb_fill_vs_threads,
 		.xaxis = LB_X_THREADS,
 		.logy = true,
-		.metric = "ops_per_sec",
-		.scale = 1e-6,
-		.ci = true,
+		.y = { "ops_per_sec", 1e-6, true },
 	},
 	{
 		.name = "throughput-cs",
@@ -100,9 +101,7 @@ const struct lb_chart_def lb_chart_defs[] = {
 			   "several --cs values)",
 		.fill = lb_fill_vs_cs,
 		.logy = true,
-		.metric = "ops_per_sec",
-		.scale = 1e-6,
-		.ci = true,
+		.y = { "ops_per_sec", 1e-6, true },
 	},
 	{
 		.name = "fairness-threads",
@@ -115,8 +114,7 @@ const struct lb_chart_def lb_chart_defs[] = {
 		.ylabel = "Jain fairness index (1 = fair)",
 		.fill = lb_fill_vs_threads,
 		.xaxis = LB_X_THREADS,
-		.metric = "jain",
-		.scale = 1,
+		.y = { "jain", 1, false },
 	},
 	{
 		.name = "latency",
@@ -144,9 +142,7 @@ const struct lb_chart_def lb_chart_defs[] = {
 		.fill = lb_fill_vs_threads,
 		.xaxis = LB_X_THREADS,
 		.logy = true,
-		.metric = "cpu_us_per_op",
-		.scale = 1,
-		.ci = true,
+		.y = { "cpu_us_per_op", 1, true },
 	},
 	{
 		.name = "share",
@@ -171,11 +167,7 @@ const struct lb_chart_def lb_chart_defs[] = {
 			   "the workers pay for keeping the loop moving.",
 		.xlabel = ACQ_X,
 		.ylabel = "acquire latency (ns, log scale)",
-		.applies = wl_has,
-		.why_not = NO_WL("acquire"),
-		.fill = lb_fill_workload,
-		.xaxis = LB_X_WORKLOAD,
-		.workload = "acquire",
+		WORKLOAD("acquire"),
 		.fig = LB_WL_LATENCY,
 		.floors = { LB_FLOOR_CACHELINE, LB_FLOOR_FUTEX,
 			    LB_FLOOR_EVENTFD },
@@ -194,14 +186,9 @@ const struct lb_chart_def lb_chart_defs[] = {
 			   "is one more thread than the workers.",
 		.xlabel = ACQ_X,
 		.ylabel = "event-loop iterations per second",
-		.applies = wl_has,
-		.why_not = NO_WL("acquire"),
-		.fill = lb_fill_workload,
-		.xaxis = LB_X_WORKLOAD,
+		WORKLOAD("acquire"),
 		.logy = true,
-		.metric = "loop_progress.per_sec",
-		.scale = 1,
-		.workload = "acquire",
+		.y = { "loop_progress.per_sec", 1, true },
 		.fig = LB_WL_LOOP,
 	},
 	{
@@ -219,11 +206,7 @@ const struct lb_chart_def lb_chart_defs[] = {
 			"points; median over repetitions, bars min to max.",
 		.xlabel = "threads",
 		.ylabel = "hand-off round trip (ns, log scale)",
-		.applies = wl_has,
-		.why_not = NO_WL("offload"),
-		.fill = lb_fill_workload,
-		.xaxis = LB_X_WORKLOAD,
-		.workload = "offload",
+		WORKLOAD("offload"),
 		.fig = LB_WL_LATENCY,
 		.floors = { LB_FLOOR_EVENTFD, LB_FLOOR_FUTEX },
 		.nfloors = 2,
@@ -240,14 +223,9 @@ const struct lb_chart_def lb_chart_defs[] = {
 			   "interval.",
 		.xlabel = "threads",
 		.ylabel = "throughput (thousand operations per second)",
-		.applies = wl_has,
-		.why_not = NO_WL("offload"),
-		.fill = lb_fill_workload,
-		.xaxis = LB_X_WORKLOAD,
+		WORKLOAD("offload"),
 		.logy = true,
-		.metric = "ops_per_sec",
-		.scale = 1e-3, /* work items */
-		.workload = "offload",
+		.y = { "ops_per_sec", 1e-3, true }, /* work items */
 		.fig = LB_WL_THROUGHPUT,
 	},
 	{
@@ -262,14 +240,9 @@ const struct lb_chart_def lb_chart_defs[] = {
 			   "confidence interval.",
 		.xlabel = "threads",
 		.ylabel = MOPS,
-		.applies = wl_has,
-		.why_not = NO_WL("bql"),
-		.fill = lb_fill_workload,
-		.xaxis = LB_X_WORKLOAD,
+		WORKLOAD("bql"),
 		.logy = true,
-		.metric = "ops_per_sec",
-		.scale = 1e-6, /* lock operations */
-		.workload = "bql",
+		.y = { "ops_per_sec", 1e-6, true }, /* lock operations */
 		.fig = LB_WL_THROUGHPUT,
 	},
 	{

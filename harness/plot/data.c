@@ -29,10 +29,34 @@ static void add_summary(struct lb_series *s, double x,
 		      (ci ? fmin(m->ci95_hi, m->max) : m->max) * k);
 }
 
-/* A line per configuration but its thread count, against threads. */
-const struct lb_rf_run *lb_fill_vs_threads(const struct lb_plot_input *in,
-					   struct lb_chart *c,
-					   const struct lb_chart_def *d)
+/*
+ * The id and title of run @r's line against threads or (@cs) --cs: against
+ * --cs, files of one host and commit share their lines.
+ */
+static void line_of(const struct lb_plot_input *in, unsigned int f,
+		    const struct lb_rf_run *r, bool cs, char *id, size_t idlen,
+		    char *title, size_t titlelen)
+{
+	char rest[1800], *hash;
+
+	if (!cs) {
+		lb_plot_key_without(r, "threads", f, id, idlen);
+		lb_plot_series_title(in, f, r, false, true, title, titlelen);
+		return;
+	}
+	lb_plot_key_without(r, "cs_ns", f, rest, sizeof(rest));
+	snprintf(id, idlen, "%s|%s", in->host_commit[f], strchr(rest, '|') + 1);
+	lb_plot_series_title(in, f, r, true, false, title, titlelen);
+	hash = in->n > 1 ? strstr(title, " #") : NULL;
+	if (hash) {
+		hash[0] = ')';
+		hash[1] = '\0';
+	}
+}
+
+/* A line per configuration but its thread count (or --cs) on x. */
+static void fill_against(const struct lb_plot_input *in, struct lb_chart *c,
+			 const struct lb_chart_def *d, bool cs)
 {
 	struct lb_plot_runs it = { .in = in };
 	char id[2048], title[256];
@@ -41,47 +65,29 @@ const struct lb_rf_run *lb_fill_vs_threads(const struct lb_plot_input *in,
 	while ((r = lb_plot_next_run(&it))) {
 		struct lb_summary s;
 
-		lb_plot_summary(r, d->metric, &s);
+		lb_plot_summary(r, d->y.metric, &s);
 		if (!s.n)
 			continue;
-		lb_plot_key_without(r, "threads", it.f, id, sizeof(id));
-		lb_plot_series_title(in, it.f, r, false, true, title,
-				     sizeof(title));
-		add_summary(lb_series_get(c, id, title), r->threads, &s,
-			    d->scale, d->ci);
+		line_of(in, it.f, r, cs, id, sizeof(id), title, sizeof(title));
+		add_summary(lb_series_get(c, id, title),
+			    cs ? (double)r->cs_ns : r->threads, &s, d->y.scale,
+			    d->y.ci);
 	}
+}
+
+const struct lb_rf_run *lb_fill_vs_threads(const struct lb_plot_input *in,
+					   struct lb_chart *c,
+					   const struct lb_chart_def *d)
+{
+	fill_against(in, c, d, false);
 	return NULL;
 }
 
-/* A line per configuration but its --cs; files of one host share lines. */
 const struct lb_rf_run *lb_fill_vs_cs(const struct lb_plot_input *in,
 				      struct lb_chart *c,
 				      const struct lb_chart_def *d)
 {
-	struct lb_plot_runs it = { .in = in };
-	char id[2048], rest[1800], title[256], *hash;
-	const struct lb_rf_run *r;
-
-	while ((r = lb_plot_next_run(&it))) {
-		struct lb_summary s;
-
-		lb_plot_summary(r, d->metric, &s);
-		if (!s.n)
-			continue;
-		/* files of one host and commit share their lines */
-		lb_plot_key_without(r, "cs_ns", it.f, rest, sizeof(rest));
-		snprintf(id, sizeof(id), "%s|%s", in->host_commit[it.f],
-			 strchr(rest, '|') + 1);
-		lb_plot_series_title(in, it.f, r, true, false, title,
-				     sizeof(title));
-		hash = in->n > 1 ? strstr(title, " #") : NULL;
-		if (hash) {
-			hash[0] = ')';
-			hash[1] = '\0';
-		}
-		add_summary(lb_series_get(c, id, title), (double)r->cs_ns, &s,
-			    d->scale, d->ci);
-	}
+	fill_against(in, c, d, true);
 	return NULL;
 }
 
@@ -301,10 +307,10 @@ const struct lb_rf_run *lb_fill_workload(const struct lb_plot_input *in,
 			continue;
 		}
 		lb_plot_wl_title(in, it.f, r, NULL, title, sizeof(title));
-		lb_plot_summary(r, d->metric, &s);
+		lb_plot_summary(r, d->y.metric, &s);
 		if (s.n)
 			add_summary(lb_series_get(c, id, title), x, &s,
-				    d->scale, true);
+				    d->y.scale, d->y.ci);
 	}
 	return NULL;
 }

@@ -50,17 +50,19 @@ struct lb_chart_def {
 	const char *xlabel, *ylabel;
 	bool (*applies)(const struct lb_plot_input *in,
 			const struct lb_chart_def *d);
-	const struct lb_rf_run *(*fill)(const struct lb_plot_input *in,
-					struct lb_chart *c,
-					const struct lb_chart_def *d);
+	const struct lb_rf_run *(*fill)(
+		const struct lb_plot_input *in, struct lb_chart *c,
+		const struct lb_chart_def *d); /* lb_fill_* */
 	const char *why_not;
 	enum lb_title title;
 	enum lb_xaxis xaxis;
 	bool logy; /* log y when the lines are more than 20x apart */
 	/* the columns: a metric of the repetitions, scaled for the y axis */
-	const char *metric;
-	double scale;
-	bool ci; /* bars: the 95% interval of the mean, else min to max */
+	struct {
+		const char *metric;
+		double scale;
+		bool ci; /* bars: the 95% interval of the mean, else min..max */
+	} y;
 	const char *workload; /* NULL: every workload */
 	enum lb_wl_fig fig;
 	bool per_worker; /* the timeline: a line per worker */
@@ -139,24 +141,19 @@ void lb_plot_unquote(char *s);
 
 /* --------------------------------------------------------- fills (data.c) */
 
-const struct lb_rf_run *lb_fill_vs_threads(const struct lb_plot_input *in,
+/*
+ * A chart's series from @in, as row @d says; returns the run a
+ * LB_TITLE_THREADS_CS or LB_TITLE_METHOD title names (NULL: none).
+ */
+typedef const struct lb_rf_run *lb_fill_fn(const struct lb_plot_input *in,
 					   struct lb_chart *c,
 					   const struct lb_chart_def *d);
-const struct lb_rf_run *lb_fill_vs_cs(const struct lb_plot_input *in,
-				      struct lb_chart *c,
-				      const struct lb_chart_def *d);
-const struct lb_rf_run *lb_fill_latency(const struct lb_plot_input *in,
-					struct lb_chart *c,
-					const struct lb_chart_def *d);
-const struct lb_rf_run *lb_fill_share(const struct lb_plot_input *in,
-				      struct lb_chart *c,
-				      const struct lb_chart_def *d);
-const struct lb_rf_run *lb_fill_timeline(const struct lb_plot_input *in,
-					 struct lb_chart *c,
-					 const struct lb_chart_def *d);
-const struct lb_rf_run *lb_fill_workload(const struct lb_plot_input *in,
-					 struct lb_chart *c,
-					 const struct lb_chart_def *d);
+lb_fill_fn lb_fill_vs_threads; /* a line per configuration, on threads */
+lb_fill_fn lb_fill_vs_cs; /* the same on --cs; one host's files share */
+lb_fill_fn lb_fill_latency; /* percentiles at the most threads */
+lb_fill_fn lb_fill_share; /* per-thread shares at the most threads */
+lb_fill_fn lb_fill_timeline; /* throughput over time, or per worker */
+lb_fill_fn lb_fill_workload; /* the row's workload's own figure */
 
 /* ------------------------------------------------------- axes (axes.c) */
 

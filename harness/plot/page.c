@@ -31,30 +31,30 @@ struct page {
 static void esc(FILE *f, const char *s)
 {
 	for (; *s; s++) {
-		switch (*s) {
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		default:
+		const char *e = *s == '<' ? "&lt;" :
+				*s == '>' ? "&gt;" :
+				*s == '&' ? "&amp;" :
+				*s == '"' ? "&quot;" :
+					    NULL;
+
+		if (e)
+			fputs(e, f);
+		else
 			fputc(*s, f);
-		}
 	}
+}
+
+/* @before as it is, then @s escaped. */
+static void esc_after(FILE *f, const char *before, const char *s)
+{
+	fputs(before, f);
+	esc(f, s);
 }
 
 /* A cell: text, escaped. */
 static void td_esc(FILE *f, const char *s)
 {
-	fputs("<td>", f);
-	esc(f, s);
+	esc_after(f, "<td>", s);
 	fputs("</td>", f);
 }
 
@@ -177,23 +177,17 @@ static void host_table(FILE *f, const struct lb_plot_input *in, unsigned int k)
 {
 	const struct lb_rf *rf = in->rf[k];
 
-	fputs("<h3>", f);
-	esc(f, in->label[k]);
-	fputs("</h3>\n<table class=\"host\">\n<tr><th>file</th><td>", f);
-	esc(f, rf->path);
-	fputs("</td></tr>\n<tr><th>host</th><td>", f);
-	esc(f, rf->hostname);
-	fputs(" &middot; ", f);
-	esc(f, rf->cpu_model);
+	esc_after(f, "<h3>", in->label[k]);
+	esc_after(f, "</h3>\n<table class=\"host\">\n<tr><th>file</th><td>",
+		  rf->path);
+	esc_after(f, "</td></tr>\n<tr><th>host</th><td>", rf->hostname);
+	esc_after(f, " &middot; ", rf->cpu_model);
 	fprintf(f, " &middot; %u online CPUs, %u PUs &middot; Linux ",
 		rf->online_cpus, rf->pus);
 	esc(f, rf->kernel);
-	fputs("</td></tr>\n<tr><th>lockbench</th><td>", f);
-	esc(f, rf->version);
-	fputs(" (", f);
-	esc(f, rf->commit);
-	fputs("), run ", f);
-	esc(f, rf->created);
+	esc_after(f, "</td></tr>\n<tr><th>lockbench</th><td>", rf->version);
+	esc_after(f, " (", rf->commit);
+	esc_after(f, "), run ", rf->created);
 	fputs("</td></tr>\n", f);
 	if (rf->test_slowdown)
 		fputs("<tr><th>warning</th><td class=\"warn\">injected test "
