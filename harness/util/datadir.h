@@ -15,8 +15,9 @@
  *   1. data/REL beside the running binary (a build in the source tree);
  *   2. LB_SRCDIR/data/REL (the source tree the binary was built from);
  *   3. LB_PKGDATADIR/REL (the installed data).
- * Writes the path into @buf (@len bytes) and returns 0; when none is
- * readable, writes the installed path (3.) for messages and returns -1.
+ * Writes the path into @buf (@len bytes, not overlapping @rel) and
+ * returns 0; when none is readable, writes the installed path (3.) for
+ * messages and returns -1.
  */
 int lb_data_path(const char *rel, char *buf, size_t len);
 
