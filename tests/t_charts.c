@@ -14,7 +14,7 @@
 
 #include "harness/machine/floors.h"
 #include "harness/plot/internal.h"
-#include "harness/util/datadir.h"
+#include "harness/util/datafile.h"
 #include "tests/tap.h"
 
 /* Lower-case letters, digits and '-': a file name and an HTML id. */
@@ -32,7 +32,7 @@ static bool plain_name(const char *s)
 static void test_rows(void)
 {
 	unsigned int i, j, k;
-	char rel[200], path[4200];
+	char dir[4096], path[4200];
 
 	for (i = 0; i < lb_nchart_defs; i++) {
 		const struct lb_chart_def *d = &lb_chart_defs[i];
@@ -43,12 +43,12 @@ static void test_rows(void)
 		for (k = 0; k < d->nfloors && k < 3; k++)
 			floors &= d->floors[k] >= 0 &&
 				  d->floors[k] < LB_FLOOR_N;
-		snprintf(rel, sizeof(rel), "plot/%s", d->template);
+		lb_data_dir("data/plot", "plot", d->template, dir, sizeof(dir));
+		snprintf(path, sizeof(path), "%s/%s", dir, d->template);
 		tap_ok(plain_name(d->name) && uniq, "%s: a unique plain name",
 		       d->name);
-		tap_ok(!lb_data_path(rel, path, sizeof(path)),
-		       "%s: template %s found (%s)", d->name, d->template,
-		       path);
+		tap_ok(!access(path, R_OK), "%s: template %s found (%s)",
+		       d->name, d->template, path);
 		tap_ok(d->fill && d->what && d->caption &&
 			       (!d->applies || d->why_not) &&
 			       (d->fill != lb_fill_workload ||
@@ -98,9 +98,11 @@ static void test_page(struct lb_plot_input *in, const char *dir)
 		{ .name = "two", .why_not = "no runs" },
 	};
 	static char page[65536];
-	char tpl[4200], err[512], path[4300];
+	char dir[4096], tpl[4200], err[512], path[4300];
 
-	if (lb_data_path("index.html", tpl, sizeof(tpl))) {
+	lb_data_dir("data", "", "index.html", dir, sizeof(dir));
+	snprintf(tpl, sizeof(tpl), "%s/index.html", dir);
+	if (access(tpl, R_OK)) {
 		tap_ok(false, "page template found (%s)", tpl);
 		return;
 	}

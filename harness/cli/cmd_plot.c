@@ -9,7 +9,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +17,7 @@
 
 #include "harness/cli/cli.h"
 #include "harness/plot/plot.h"
-#include "harness/util/datadir.h"
+#include "harness/util/datafile.h"
 
 static int plot_usage(FILE *f, int rc)
 {
@@ -53,19 +52,20 @@ static bool file_exists(const char *dir, const char *name)
 
 /*
  * The folder of the plot-*.gp templates: --templates, else
- * $LOCKBENCH_TEMPLATES, else where lb_data_path() finds them.
+ * $LOCKBENCH_TEMPLATES, else data/plot beside the binary or in the source
+ * tree, else $(pkgdatadir)/plot (lb_data_dir).
  */
 static const char *find_templates(const char *arg)
 {
-	static char path[4200];
+	static char dir[4200];
 	const char *env = getenv("LOCKBENCH_TEMPLATES");
 
 	if (arg)
 		return arg;
 	if (env && *env)
 		return env;
-	lb_data_path("plot/plot-common.gp", path, sizeof(path));
-	return dirname(path);
+	return lb_data_dir("data/plot", "plot", "plot-common.gp", dir,
+			   sizeof(dir));
 }
 
 static void make_dir(const char *dir)
@@ -89,6 +89,7 @@ static void check_tools(struct lb_plot_opts *o, const char *templates,
 			char *page, size_t len)
 {
 	const char *env_gp = getenv("LOCKBENCH_GNUPLOT");
+	char dir[4096];
 
 	o->gnuplot = env_gp && *env_gp ? env_gp : LB_GNUPLOT;
 	if (!strcmp(o->gnuplot, "no") || access(o->gnuplot, X_OK))
@@ -101,7 +102,9 @@ static void check_tools(struct lb_plot_opts *o, const char *templates,
 		lb_usage_error("plot: no gnuplot templates in '%s' (use "
 			       "--templates DIR)",
 			       o->templates);
-	if (lb_data_path("index.html", page, len))
+	lb_data_dir("data", "", "index.html", dir, sizeof(dir));
+	snprintf(page, len, "%.4000s/index.html", dir);
+	if (access(page, R_OK))
 		lb_usage_error("plot: no index page template '%s' (an "
 			       "incomplete installation?)",
 			       page);
