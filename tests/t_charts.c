@@ -98,10 +98,10 @@ static void test_page(struct lb_plot_input *in, const char *dir)
 		{ .name = "two", .why_not = "no runs" },
 	};
 	static char page[65536];
-	char dir[4096], tpl[4200], err[512], path[4300];
+	char data[4096], tpl[4200], err[512], path[4300];
 
-	lb_data_dir("data", "", "index.html", dir, sizeof(dir));
-	snprintf(tpl, sizeof(tpl), "%s/index.html", dir);
+	lb_data_dir("data", "", "index.html", data, sizeof(data));
+	snprintf(tpl, sizeof(tpl), "%s/index.html", data);
 	if (access(tpl, R_OK)) {
 		tap_ok(false, "page template found (%s)", tpl);
 		return;
