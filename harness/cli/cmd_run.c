@@ -68,8 +68,8 @@ static void parse_run(struct run_cmd *o, int argc, char **argv)
 	*o = (struct run_cmd){ 0 };
 	lb_knob_set_init(&o->set);
 	lb_cmdline_build(&cl, false, run_opts, LB_ARRAY_SIZE(run_opts));
-	while ((c = getopt_long(argc, argv, cl.optstring, cl.longopts,
-				NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, cl.optstring, cl.longopts, NULL)) !=
+	       -1) {
 		if (lb_cmdline_knob_arg(&cl, c, optarg, &o->set))
 			continue;
 		if (c == 'o')
@@ -102,7 +102,8 @@ static void check_no_exclusion(const struct lb_knob_set *s,
 	const struct lb_knob *tk = lb_knob_find("threads", false);
 	unsigned int nt = s->n[lb_knob_index(tk)], i, max = 1;
 	const struct lb_lock_ops *ops[LB_KNOB_MAX_VALUES];
-	unsigned int n = lb_methods_for(s, lb_knob_first(s, "workload")->workload,
+	unsigned int n = lb_methods_for(s,
+					lb_knob_first(s, "workload")->workload,
 					ops, LB_ARRAY_SIZE(ops));
 	struct lb_topo_summary sum;
 

@@ -104,8 +104,7 @@ static const char *knob_name(const struct lb_knob_set *s,
 }
 
 static int __attribute__((format(printf, 4, 5)))
-refuse(struct lb_knob_err *e, const char *key, long index, const char *fmt,
-       ...)
+refuse(struct lb_knob_err *e, const char *key, long index, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -168,7 +167,8 @@ static int check_ignored(const struct lb_knob_set *s, bool cli,
 				      knob_name(s, k, -1, cli, name,
 						sizeof(name)),
 				      k->ignored, wls[0]->name);
-		return refuse(e, k->key, -1, "%s: %s (no workload of the "
+		return refuse(e, k->key, -1,
+			      "%s: %s (no workload of the "
 			      "spec honours it)",
 			      knob_name(s, k, -1, cli, name, sizeof(name)),
 			      k->ignored);
@@ -202,8 +202,8 @@ static int check_striping(const struct lb_knob_set *s, bool cli,
 		return refuse(e, "pick", -1,
 			      "%s: with a single lock there is nothing to "
 			      "pick (give %s N)",
-			      knob_name(s, lb_knob_find("pick", false), -1,
-					cli, name, sizeof(name)),
+			      knob_name(s, lb_knob_find("pick", false), -1, cli,
+					name, sizeof(name)),
 			      cli ? "--locks" : "\"locks\"");
 	return 0;
 }
@@ -225,10 +225,11 @@ static int check_method(const struct lb_knob_set *s,
 				      "workload '%s': name them in "
 				      "\"methods\"",
 				      wl->name);
-		return refuse(e, key, at, "method '%s' has no %s (%s needs "
-			      "one of: %s)", ops->name,
-			      wl->needs ? wl->needs : "loop for it", wl->name,
-			      have);
+		return refuse(e, key, at,
+			      "method '%s' has no %s (%s needs "
+			      "one of: %s)",
+			      ops->name, wl->needs ? wl->needs : "loop for it",
+			      wl->name, have);
 	}
 	if (lb_config_check_method(wl, ops, lb_knob_first(s, "depth")->depth,
 				   max_locks(s) > 1, err, sizeof(err)))
@@ -247,9 +248,8 @@ static int check_methods(const struct lb_knob_set *s, struct lb_knob_err *e)
 		nm = lb_methods_for(s, wls[w], ops, LB_KNOB_MAX_VALUES);
 		for (m = 0; m < nm; m++)
 			if (check_method(s, wls[w], ops[m],
-					 s->n[mi] && !s->all_methods ?
-						 (long)m :
-						 -1,
+					 s->n[mi] && !s->all_methods ? (long)m :
+								       -1,
 					 e))
 				return -1;
 	}
@@ -282,8 +282,7 @@ static int check_alone(const struct lb_knob_set *s, struct lb_knob_err *e)
 	return 0;
 }
 
-int lb_knob_set_finish(struct lb_knob_set *s, bool cli,
-		       struct lb_knob_err *e)
+int lb_knob_set_finish(struct lb_knob_set *s, bool cli, struct lb_knob_err *e)
 {
 	const struct lb_knob *dk = lb_knob_find("duration", false);
 

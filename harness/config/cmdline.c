@@ -25,10 +25,10 @@ static void add(struct lb_cmdline *cl, unsigned int *n, const char *name,
 
 	if (*n >= LB_CMDLINE_MAX)
 		lb_die("BUG: more than %u options", LB_CMDLINE_MAX);
-	cl->longopts[(*n)++] = (struct option){
-		name, has_arg ? required_argument : no_argument, NULL,
-		short_opt ? short_opt : val
-	};
+	cl->longopts[(*n)++] =
+		(struct option){ name,
+				 has_arg ? required_argument : no_argument,
+				 NULL, short_opt ? short_opt : val };
 	if (short_opt) {
 		cl->optstring[len++] = short_opt;
 		if (has_arg)

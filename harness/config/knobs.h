@@ -226,8 +226,7 @@ struct lb_knob_err {
  * option ("--locks") when @cli, else the spec's key path ("locks[1]").
  * Returns 0, or -1 with @e filled.
  */
-int lb_knob_set_finish(struct lb_knob_set *s, bool cli,
-		       struct lb_knob_err *e);
+int lb_knob_set_finish(struct lb_knob_set *s, bool cli, struct lb_knob_err *e);
 
 /*
  * Add the knobs a run's config records to @config (jansson keeps their

@@ -95,8 +95,7 @@ static uint64_t count(const struct dims *d, unsigned int nmethods)
 }
 
 static void add_group(struct lb_matrix *m, const struct lb_config *tmpl,
-		      const struct lb_lock_ops *const *methods,
-		      unsigned int nm)
+		      const struct lb_lock_ops *const *methods, unsigned int nm)
 {
 	/* A method without exclusion runs alone only. */
 	bool alone = tmpl->nthreads == 1 && tmpl->coroutines <= 1;
@@ -179,11 +178,12 @@ int lb_matrix_expand(const struct lb_knob_set *s, const struct lb_topo *topo,
 
 	memset(m, 0, sizeof(*m));
 	for (w = 0; w < (nw ? nw : 1); w++) {
-		const struct lb_workload *wl =
-			nw ? s->vals[w].workload : s->base.workload;
+		const struct lb_workload *wl = nw ? s->vals[w].workload :
+						    s->base.workload;
 
 		dims_for(s, wl, topo, threads_first, d);
-		total += count(d, lb_methods_for(s, wl, ops, LB_ARRAY_SIZE(ops)));
+		total += count(d,
+			       lb_methods_for(s, wl, ops, LB_ARRAY_SIZE(ops)));
 	}
 	if (total > LB_MATRIX_MAX_RUNS) {
 		snprintf(err, errlen,

@@ -119,8 +119,8 @@ static long locate(const struct pctx *c, const char *key, long index)
 /* ------------------------------------------------------------ errors */
 
 /* "NAME:LINE:COL: " for @key/@index, or "NAME: " when not found. */
-static void where(const struct pctx *c, const char *key, long index,
-		  char *buf, size_t len)
+static void where(const struct pctx *c, const char *key, long index, char *buf,
+		  size_t len)
 {
 	long off = key ? locate(c, key, index) : -1;
 	unsigned long line = 1, col = 1;
@@ -244,8 +244,8 @@ static int read_string(const struct pctx *c, const struct lb_knob *k,
 }
 
 /* One value of @k (item @index of its list, or AT_VALUE). */
-static int read_value(const struct pctx *c, const struct lb_knob *k,
-		      long index, json_t *v)
+static int read_value(const struct pctx *c, const struct lb_knob *k, long index,
+		      json_t *v)
 {
 	bool numeric = k->type == LB_KT_COUNT || k->type == LB_KT_NUMLIST ||
 		       k->type == LB_KT_SAMPLE;
@@ -321,7 +321,6 @@ static int read_key(const struct pctx *c, const char *key, json_t *v)
 	return 0;
 }
 
-
 /* ------------------------------------------------------------ parse */
 
 /* One line whatever the spec holds: control characters become '?'. */
@@ -351,8 +350,13 @@ static int finish(const struct pctx *c)
 int lb_sweep_spec_parse(const char *text, size_t len, const char *name,
 			struct lb_sweep_spec *out, char *err, size_t errlen)
 {
-	struct pctx c = { text ? text : "", text ? len : 0, name, NULL,
-			  &out->set, err, errlen };
+	struct pctx c = { text ? text : "",
+			  text ? len : 0,
+			  name,
+			  NULL,
+			  &out->set,
+			  err,
+			  errlen };
 	json_error_t je;
 	const char *key;
 	json_t *v;
@@ -366,10 +370,11 @@ int lb_sweep_spec_parse(const char *text, size_t len, const char *name,
 		return one_line(err, errlen);
 	}
 	if (!json_is_object(c.root)) {
-		snprintf(err, errlen,
-			 "%s: a sweep spec is a JSON object, like {\"methods\": "
-			 "[\"pthread\"], \"threads\": \"1-4\"}, not %s",
-			 name, type_name(c.root));
+		snprintf(
+			err, errlen,
+			"%s: a sweep spec is a JSON object, like {\"methods\": "
+			"[\"pthread\"], \"threads\": \"1-4\"}, not %s",
+			name, type_name(c.root));
 		json_decref(c.root);
 		return -1;
 	}
@@ -410,8 +415,8 @@ char *lb_sweep_read(const char *path, size_t *len, char *err, size_t errlen)
 	size_t n = 0;
 
 	if (!stat(path, &st) && S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "cannot read spec '%s': it is a directory",
-			 path);
+		snprintf(err, errlen,
+			 "cannot read spec '%s': it is a directory", path);
 		return NULL;
 	}
 	f = fopen(path, "r");
@@ -424,8 +429,8 @@ char *lb_sweep_read(const char *path, size_t *len, char *err, size_t errlen)
 	n = fread(buf, 1, LB_SWEEP_SPEC_MAX + 1, f);
 	if (ferror(f) || n > LB_SWEEP_SPEC_MAX) {
 		if (ferror(f))
-			snprintf(err, errlen, "cannot read spec '%s': %s",
-				 path, strerror(errno));
+			snprintf(err, errlen, "cannot read spec '%s': %s", path,
+				 strerror(errno));
 		else
 			snprintf(err, errlen,
 				 "spec '%s' is larger than %u bytes", path,

@@ -465,11 +465,12 @@ static void judge(struct engine_state *st, struct lb_run_record *rec,
 	unsigned int k;
 
 	lb_record_gate_run(rec, st->online_pus, &run);
-	if (lb_gate_judge(&rec->cfg.gate, &run, &rec->reps[i], v) || st->e->quiet)
+	if (lb_gate_judge(&rec->cfg.gate, &run, &rec->reps[i], v) ||
+	    st->e->quiet)
 		return;
 	fprintf(stderr, "%slockbench: %s, %u thread%s, repetition %u invalid:",
-		st->tty ? "\r\033[K" : "", rec->cfg.ops->name, rec->cfg.nthreads,
-		rec->cfg.nthreads > 1 ? "s" : "", i + 1);
+		st->tty ? "\r\033[K" : "", rec->cfg.ops->name,
+		rec->cfg.nthreads, rec->cfg.nthreads > 1 ? "s" : "", i + 1);
 	for (k = 0; k < v->n; k++)
 		fprintf(stderr, "%s %s", k ? ";" : "", v->reason[k]);
 	fprintf(stderr, "\n");
@@ -584,12 +585,16 @@ static void block_heading(struct engine_state *st,
 	if (st->e->quiet || (!st->e->sweep && !rec->cfg.nobjects))
 		return;
 	if (prev && prev->cfg.workload == rec->cfg.workload &&
-	    prev->cfg.cs_ns == rec->cfg.cs_ns && prev->cfg.think_ns == rec->cfg.think_ns &&
+	    prev->cfg.cs_ns == rec->cfg.cs_ns &&
+	    prev->cfg.think_ns == rec->cfg.think_ns &&
 	    prev->cfg.read_pct == rec->cfg.read_pct &&
-	    prev->cfg.cs_lines == rec->cfg.cs_lines && prev->cfg.nlocks == rec->cfg.nlocks &&
-	    prev->cfg.nobjects == rec->cfg.nobjects && prev->cfg.depth == rec->cfg.depth &&
+	    prev->cfg.cs_lines == rec->cfg.cs_lines &&
+	    prev->cfg.nlocks == rec->cfg.nlocks &&
+	    prev->cfg.nobjects == rec->cfg.nobjects &&
+	    prev->cfg.depth == rec->cfg.depth &&
 	    prev->cfg.pick_zipf == rec->cfg.pick_zipf &&
-	    !memcmp(&prev->cfg.wl_opts, &rec->cfg.wl_opts, sizeof(rec->cfg.wl_opts)))
+	    !memcmp(&prev->cfg.wl_opts, &rec->cfg.wl_opts,
+		    sizeof(rec->cfg.wl_opts)))
 		return;
 	printf("\n== workload %s, cs %s, think %s", rec->cfg.workload->name,
 	       lb_format_duration(rec->cfg.cs_ns, cs, sizeof(cs)),

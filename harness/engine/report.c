@@ -400,8 +400,8 @@ void lb_table_row(FILE *f, const struct lb_run_record *rec)
 		for (i = 0; i < rec->nreps; i++)
 			if (!rec->reps[i].ok)
 				why = rec->reps[i].failure;
-		fprintf(f, "%-17s %4u %9s  %s\n", rec->cfg.ops->name, rec->cfg.nthreads,
-			"FAILED", why);
+		fprintf(f, "%-17s %4u %9s  %s\n", rec->cfg.ops->name,
+			rec->cfg.nthreads, "FAILED", why);
 		return;
 	}
 	record_summary(rec, "ops_per_sec", &thr);

@@ -196,5 +196,6 @@ void lb_record_gate_run(const struct lb_run_record *rec,
 		.duration_ns = rec->cfg.ops_target ? 0 : rec->cfg.duration_ns,
 	};
 	run->never_waits = rec->cfg.nthreads == 1 && rec->cfg.coroutines <= 1 &&
-			   !run->helpers && !(rec->cfg.ops->flags & LB_DELEGATES);
+			   !run->helpers &&
+			   !(rec->cfg.ops->flags & LB_DELEGATES);
 }

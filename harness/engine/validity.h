@@ -112,7 +112,6 @@ struct lb_verdict {
 bool lb_gate_judge(const struct lb_gate *g, const struct lb_gate_run *run,
 		   const struct lb_rep_result *res, struct lb_verdict *v);
 
-
 /*
  * Per-record helpers for the engine and the report (struct lb_run_record
  * in harness/report.h; records without verdicts have every repetition
