@@ -480,34 +480,16 @@ static void run_one(struct engine_state *st, struct lb_run_record *rec)
 {
 	struct lb_rep_result *res = &rec->reps[rec->nreps];
 	struct lb_rep_cfg cfg = {
-		.ops = rec->cfg.ops,
-		.workload = rec->cfg.workload,
-		.nthreads = rec->cfg.nthreads,
-		.coroutines = rec->cfg.coroutines,
+		.knobs = rec->cfg,
+		.lock_index = lb_lock_index(rec->cfg.ops),
 		.topo = st->e->topo,
 		.placement = rec->placement,
 		.cs_iters = rec->cs_iters,
 		.think_iters = rec->think_iters,
-		.cs_lines = rec->cfg.cs_lines,
-		.think_exp = rec->cfg.think_exp,
-		.read_pct = rec->cfg.read_pct,
-		.wl_opts = rec->cfg.wl_opts,
-		.duration_ns = rec->cfg.duration_ns,
-		.warmup_ns = rec->cfg.warmup_ns,
-		.ops_target = rec->cfg.ops_target,
-		.nlocks = rec->cfg.nlocks,
-		.nobjects = rec->cfg.nobjects,
-		.depth = rec->cfg.depth,
-		.pick_zipf = rec->cfg.pick_zipf,
-		.stall_timeout_ns = rec->cfg.stall_ns,
-		.sample_every = rec->cfg.sample_every,
 		.ns_per_cycle = st->ns_iter,
 		.lock_cfg = { .spin_limit = rec->cfg.spin },
 	};
-	int rc;
-
-	cfg.lock_index = lb_lock_index(rec->cfg.ops);
-	rc = lb_run_rep(&cfg, res);
+	int rc = lb_run_rep(&cfg, res);
 	if (rc == LB_REP_INTERRUPTED) {
 		int sig = lb_interrupted();
 
