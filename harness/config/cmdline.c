@@ -94,19 +94,21 @@ static void help_line(FILE *f, char short_opt, const char *name,
 			   short_opt ? ',' : ' ', name, arg ? " " : "",
 			   arg ? arg : "");
 	const char *p = help;
+	bool first = true;
 
 	fputs(left, f);
 	col += fprintf(f, "%*s", col < HELP_COL ? HELP_COL - col : 1, "");
 	while (*p) {
-		size_t word = strcspn(p, " ");
+		int word = (int)strcspn(p, " ");
 
-		if (col > HELP_COL && col + (int)word > HELP_WIDTH)
+		if (!first && col + 1 + word > HELP_WIDTH)
 			col = fprintf(f, "\n%*s", HELP_COL, "") - 1;
-		col += fprintf(f, "%.*s", (int)word, p);
-		p += word;
-		if (*p == ' ' && p[1])
+		else if (!first)
 			col += fprintf(f, " ");
-		p += *p == ' ';
+		col += fprintf(f, "%.*s", word, p);
+		first = false;
+		for (p += word; *p == ' '; p++)
+			;
 	}
 	fputc('\n', f);
 }
