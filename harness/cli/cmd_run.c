@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cmd_run.c - `lockbench run`: every method at every thread count.  The
- * options become a plan of one group per thread count (harness/plan.h, the
- * engine `sweep` shares): repetitions interleaved across methods (A B C A B
- * C ...) so that drift of a shared machine spreads over all of them, a
- * checkpoint of the result file after every repetition, and a table at the
- * end of each thread count.
+ * options (the knob table's, harness/config/knobs.h) become a plan of one
+ * group per thread count (harness/engine/plan.h, the engine `sweep`
+ * shares): repetitions interleaved across methods (A B C A B C ...) so
+ * that drift of a shared machine spreads over all of them, a checkpoint
+ * of the result file after every repetition, and a table at the end of
+ * each thread count.
  */
 #include "config.h"
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cmd_sweep.c - `lockbench sweep PRESET|SPEC.json`: a matrix of runs over
- * methods x threads x knobs (harness/sweep.h), measured by the engine `run`
- * uses (harness/plan.h), resumable, with a progress bar.
+ * methods x threads x knobs (harness/config/sweep.h), measured by the engine `run`
+ * uses (harness/engine/plan.h), resumable, with a progress bar.
  */
 #include "config.h"
 
