@@ -17,6 +17,7 @@
 #include "harness/util/options.h"
 #include "harness/engine/plan.h"
 #include "harness/engine/runner.h"
+#include "harness/engine/slowdown.h"
 #include "harness/util/signals.h"
 #include "runtime/clock.h"
 #include "workloads/delay.h"
@@ -489,7 +490,11 @@ static void run_one(struct engine_state *st, struct lb_run_record *rec)
 		.ns_per_cycle = st->ns_iter,
 		.lock_cfg = { .spin_limit = rec->cfg.spin },
 	};
-	int rc = lb_run_rep(&cfg, res);
+	int rc;
+
+	/* 0 except in tests; calibrated once per configuration. */
+	cfg.extra_cs_iters = lb_test_slowdown_iters(&cfg);
+	rc = lb_run_rep(&cfg, res);
 	if (rc == LB_REP_INTERRUPTED) {
 		int sig = lb_interrupted();
 

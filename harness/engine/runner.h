@@ -26,6 +26,13 @@ struct lb_rep_cfg {
 	uint64_t cs_iters, think_iters;
 	struct lb_lock_cfg lock_cfg;
 	double ns_per_cycle; /* cycle counter calibration */
+	/*
+	 * Test-only: busy iterations added to each critical section
+	 * (LOCKBENCH_TEST_SLOWDOWN, slowdown.h); 0 otherwise.  Set by the
+	 * caller, so that the runner never calls the slowdown, which runs
+	 * probe repetitions of its own.
+	 */
+	uint64_t extra_cs_iters;
 };
 
 struct lb_rep_result {
