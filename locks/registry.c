@@ -89,6 +89,7 @@ const char *lb_lock_flags_str(unsigned int flags, char *buf, size_t len)
 		{ LB_NEEDS_COROUTINE, "coroutine" },
 		{ LB_DELEGATES, "delegates" },
 		{ LB_NO_EXCLUSION, "no-exclusion" },
+		{ LB_PLUGIN, "plugin" },
 	};
 	size_t used = 0;
 	unsigned int i;

@@ -138,7 +138,7 @@ static int run_usage(FILE *f, int rc)
 	      "cpu_low, other_cpu,\n"
 	      "                       ivcsw, migrations (a number, or off; "
 	      "see README.md)\n"
-	      "      --no-gate        judge no repetition: all are valid\n"
+	      "      --no-gate        judge no repetition: all are valid\n" LB_LOCK_LIB_HELP
 	      "  -o, --output FILE    result file (default: "
 	      "lockbench-DATE-TIME.json)\n"
 	      "  -q, --quiet          no table on stdout, no progress bar\n"
@@ -257,6 +257,7 @@ enum {
 	OPT_OBJECTS,
 	OPT_DEPTH,
 	OPT_OPS,
+	OPT_LOCK_LIB,
 };
 
 /* --pick uniform | zipf:S */
@@ -309,6 +310,7 @@ static const struct option run_longopts[] = {
 	{ "objects", required_argument, NULL, OPT_OBJECTS },
 	{ "depth", required_argument, NULL, OPT_DEPTH },
 	{ "ops", required_argument, NULL, OPT_OPS },
+	{ "lock-lib", required_argument, NULL, OPT_LOCK_LIB },
 	{ "output", required_argument, NULL, 'o' },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
@@ -428,6 +430,8 @@ static void parse_run_option(struct run_opts *o, int c, char **argv)
 		break;
 	case OPT_NO_GATE:
 		o->gate.on = false;
+		break;
+	case OPT_LOCK_LIB: /* loaded already: lb_cli_lock_libs() */
 		break;
 	case 'o':
 		o->output = optarg;
@@ -575,6 +579,7 @@ static void parse_run(struct run_opts *o, int argc, char **argv)
 	lb_gate_env(&o->gate);
 	if (lb_pin_parse("compact", &o->pin, err, sizeof(err)))
 		lb_die("%s", err);
+	lb_cli_lock_libs(argc, argv);
 	parse_methods(o, DEFAULT_METHODS);
 	while ((c = getopt_long(argc, argv, ":m:w:t:p:d:r:o:qh", run_longopts,
 				NULL)) != -1) {
