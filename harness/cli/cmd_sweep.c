@@ -70,6 +70,8 @@ static int sweep_usage(FILE *f, int rc)
 	      "      --gate K=V,... validity thresholds (see 'lockbench run "
 	      "--help')\n"
 	      "      --no-gate      judge no repetition: all are valid\n"
+	      "      --lock-lib FILE  a lock from a shared object, for the "
+	      "spec's methods\n"
 	      "  -h, --help         this text\n\n"
 	      "Progress goes to stderr: a bar on a terminal, a line per run "
 	      "otherwise.\n",
@@ -83,6 +85,7 @@ enum {
 	OPT_RETRIES,
 	OPT_GATE,
 	OPT_NO_GATE,
+	OPT_LOCK_LIB,
 };
 
 static const struct option sweep_longopts[] = {
@@ -95,6 +98,7 @@ static const struct option sweep_longopts[] = {
 	{ "retries", required_argument, NULL, OPT_RETRIES },
 	{ "gate", required_argument, NULL, OPT_GATE },
 	{ "no-gate", no_argument, NULL, OPT_NO_GATE },
+	{ "lock-lib", required_argument, NULL, OPT_LOCK_LIB },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -107,6 +111,7 @@ static void parse_sweep(struct sweep_opts *o, int argc, char **argv)
 
 	*o = (struct sweep_opts){ 0 };
 	lb_gate_defaults(&o->gate);
+	lb_cli_lock_libs(argc, argv);
 	while ((c = getopt_long(argc, argv, ":o:nyqh", sweep_longopts, NULL)) !=
 	       -1) {
 		switch (c) {
@@ -142,6 +147,8 @@ static void parse_sweep(struct sweep_opts *o, int argc, char **argv)
 		case OPT_NO_GATE:
 			o->gate.on = false;
 			o->gate_given = true;
+			break;
+		case OPT_LOCK_LIB: /* loaded already: lb_cli_lock_libs() */
 			break;
 		case 'h':
 			exit(sweep_usage(stdout, 0));
