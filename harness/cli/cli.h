@@ -38,5 +38,6 @@ int lb_cmd_plot(int argc, char **argv);
 int lb_cmd_compare(int argc, char **argv);
 int lb_cmd_ab(int argc, char **argv);
 int lb_cmd_floors(int argc, char **argv);
+int lb_cmd_validate(int argc, char **argv);
 
 #endif /* LB_HARNESS_CLI_H */
