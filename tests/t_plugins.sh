@@ -1,2 +1,240 @@
 #!/bin/sh
-echo 1..0
+# SPDX-License-Identifier: MIT
+# t_plugins.sh - locks from shared objects (--lock-lib, issue 13), with the
+# test plugins of tests/plugins/ (built against include/ only):
+#   - every bad file is refused by run, list and validate: exit 2, a message
+#     naming the file and the problem, no result file;
+#   - list shows a plugin with its properties; run measures it beside the
+#     built-in locks (counter, striped, nested, rwmix) and records its file
+#     (path, size, SHA-256) and claims; a workload it does not fit is
+#     refused;
+#   - validate: 0 for good plugins, 1 with a precise message for each kind
+#     of broken one (no exclusion, false recursion, false FIFO, deadlock,
+#     crash), 2 for bad usage;
+#   - run catches a plugin that deadlocks, crashes or excludes nothing
+#     (per-repetition process, watchdog): exit 3.
+LB=${LOCKBENCH:-./lockbench}
+P=${top_builddir:-.}/tests/plugins
+d=plugins-out.$$
+rm -rf "$d"
+mkdir "$d"
+trap 'rm -rf "$d"' EXIT
+n=0
+failed=0
+echo "1..36"
+
+ok() {
+	n=$((n + 1))
+	echo "ok $n - $1"
+}
+
+not_ok() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n - $1"
+}
+
+# ASan handles SIGSEGV itself: let the signal kill the child.
+ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}handle_segv=0"
+export ASAN_OPTIONS
+
+short="-t 2 -r 1 --duration 50ms --warmup 10ms -q"
+
+# refused FILE MESSAGE: run, list and validate exit 2 with
+# "--lock-lib FILE: MESSAGE" and write nothing.
+refused() {
+	f=$1
+	want="lockbench: --lock-lib $f: $2"
+	"$LB" run --lock-lib "$f" $short -m pthread -o "$d/bad.json" \
+		>"$d/out" 2>"$d/err"
+	rc=$?
+	"$LB" list --lock-lib "$f" >/dev/null 2>&1
+	rc_list=$?
+	"$LB" validate --lock-lib "$f" >/dev/null 2>&1
+	rc_val=$?
+	case "$(cat "$d/err")" in
+	"$want"*)
+		if [ $rc$rc_list$rc_val = 222 ] && [ ! -e "$d/bad.json" ] &&
+			[ ! -s "$d/out" ]; then
+			ok "refused, exit 2, nothing written: $(cat "$d/err")"
+		else
+			not_ok "$f: exit $rc/$rc_list/$rc_val, file $(ls "$d")"
+		fi ;;
+	*) not_ok "$f: rc $rc: '$(cat "$d/err")', expected '$want'" ;;
+	esac
+	rm -f "$d/bad.json"
+}
+
+echo "not a lock" >"$d/text.so"
+cp "$P/broken_crash_so-broken.o" "$d/object.o" 2>/dev/null ||
+	cp "$(ls "$P"/*.o | head -n 1)" "$d/object.o"
+refused "$d/text.so" "not a shared object (no ELF header)"
+refused "$d/object.o" "not a shared object (an ELF file of another type"
+refused "$d/missing.so" "No such file or directory"
+refused "$P/bad-nodesc.so" "no symbol lockbench_lock_plugin: not a lockbench lock"
+refused "$P/bad-abi.so" "built for lockbench lock ABI 2, this lockbench reads 1"
+refused "$P/bad-size0.so" "lock size of 0 bytes (1 to 1048576)"
+refused "$P/bad-sizebig.so" "lock size of 1073741824 bytes (1 to 1048576)"
+refused "$P/bad-nolock.so" "missing operation: lock is NULL"
+refused "$P/bad-clash.so" "method name 'ticket' is already taken by a built-in method"
+
+"$LB" run --lock-lib "$P/plug-ticket.so" --lock-lib "$P/plug-ticket.so" \
+	$short -m pthread -o "$d/bad.json" >/dev/null 2>"$d/err"
+rc=$?
+case "$rc $(cat "$d/err")" in
+"2 lockbench: --lock-lib $P/plug-ticket.so: method name 'plug-ticket' is already taken by another --lock-lib")
+	[ ! -e "$d/bad.json" ] && ok "the same plugin twice: $(cat "$d/err")" ||
+		not_ok "the same plugin twice wrote a file" ;;
+*) not_ok "the same plugin twice: rc $rc $(cat "$d/err")" ;;
+esac
+
+"$LB" run $short -m plug-ticket -o "$d/bad.json" >/dev/null 2>"$d/err"
+rc=$?
+if [ $rc = 2 ] && grep -q "unknown method 'plug-ticket'" "$d/err"; then
+	ok "a plugin's method without its --lock-lib is unknown"
+else
+	not_ok "without --lock-lib: rc $rc $(cat "$d/err")"
+fi
+
+# list
+"$LB" list --lock-lib "$P/plug-ticket.so" --lock-lib="$P/plug-prw.so" \
+	>"$d/list" 2>&1
+if grep -Eq "^  plug-ticket +fair,spins,plugin +ticket spinlock as a plugin" "$d/list" &&
+	grep -Eq "^  plug-prw +sleeps,rw,plugin " "$d/list"; then
+	ok "list shows the plugins and their properties"
+else
+	not_ok "list: $(grep plug "$d/list")"
+fi
+
+# run: counter, beside the built-in ticket; the result records the file.
+# -m before --lock-lib: the libraries are loaded before -m is read.
+"$LB" run -m ticket,plug-ticket,plug-mcs-futex --lock-lib "$P/plug-ticket.so" \
+	--lock-lib "$P/plug-mcs-futex.so" -t 1,2 -r 1 --duration 50ms \
+	--warmup 10ms -q -o "$d/r.json" >"$d/out" 2>&1
+rc=$?
+[ $rc = 0 ] && ok "run -m ticket,plug-ticket,plug-mcs-futex -t 1,2: exit 0" ||
+	not_ok "run: rc $rc $(cat "$d/out")"
+s=$(python3 - "$d/r.json" "$P/plug-ticket.so" <<'PY'
+import hashlib, json, os, sys
+r = json.load(open(sys.argv[1]))
+want = {"path": sys.argv[2], "file_size": os.path.getsize(sys.argv[2]),
+        "sha256": hashlib.sha256(open(sys.argv[2], "rb").read()).hexdigest(),
+        "abi": 1, "flags": "fair,spins", "lock_size": 8, "lock_align": 128,
+        "node_size": 0,
+        "summary": "ticket spinlock as a plugin (FIFO, spins)"}
+bad = []
+for run in r["runs"]:
+    m = run["config"]["method"]
+    if run["status"] != "ok" or not run["summary"]["ops_per_sec"]["median"] > 0:
+        bad.append(m + " not measured")
+    if m == "ticket" and "lock_lib" in run:
+        bad.append("ticket has lock_lib")
+    if m == "plug-ticket" and run.get("lock_lib") != want:
+        bad.append("plug-ticket lock_lib %s" % run.get("lock_lib"))
+    if m == "plug-mcs-futex" and run["lock_lib"]["flags"] != "fair,sleeps":
+        bad.append("plug-mcs-futex flags")
+print("; ".join(bad) if bad else "ok %d runs" % len(r["runs"]))
+PY
+)
+case $s in
+"ok 6 runs") ok "every run measured; lock_lib: path, size, SHA-256 (= hashlib), claims" ;;
+*) not_ok "result file: $s" ;;
+esac
+
+# Striped (--locks), nested (--depth), rwmix: the general and RW loops.
+"$LB" run --lock-lib "$P/plug-ticket.so" -m plug-ticket --locks 4 $short \
+	-o "$d/l.json" >/dev/null 2>&1
+[ $? = 0 ] && ok "plugin with --locks 4 (striped loop)" || not_ok "--locks 4"
+"$LB" run --lock-lib "$P/plug-precursive.so" -m plug-precursive --depth 3 \
+	$short -o "$d/n.json" >/dev/null 2>&1
+[ $? = 0 ] && ok "recursive plugin with --depth 3" || not_ok "--depth 3"
+"$LB" run --lock-lib "$P/plug-ticket.so" -m plug-ticket --depth 3 $short \
+	-o "$d/bad.json" >/dev/null 2>"$d/err"
+rc=$?
+[ $rc = 2 ] && [ ! -e "$d/bad.json" ] &&
+	ok "non-recursive plugin with --depth 3 refused: $(cat "$d/err")" ||
+	not_ok "--depth 3 on plug-ticket: rc $rc"
+"$LB" run -w rwmix --lock-lib "$P/plug-prw.so" -m plug-prw,pthread-rw $short \
+	-o "$d/rw.json" >/dev/null 2>&1
+rc=$?
+s=$(python3 -c 'import json,sys; print(" ".join(r["status"] for r in json.load(open(sys.argv[1]))["runs"]))' "$d/rw.json" 2>&1)
+[ "$rc $s" = "0 ok ok" ] && ok "rwmix runs an RW plugin" ||
+	not_ok "rwmix plug-prw: rc $rc $s"
+"$LB" run -w rwmix --lock-lib "$P/plug-ticket.so" -m plug-ticket $short \
+	-o "$d/bad.json" >/dev/null 2>"$d/err"
+rc=$?
+if [ $rc = 2 ] && grep -q "method 'plug-ticket' has no reader/writer mode" "$d/err"; then
+	ok "rwmix refuses a plugin without a reader side"
+else
+	not_ok "rwmix plug-ticket: rc $rc $(cat "$d/err")"
+fi
+
+# validate
+for p in plug-ticket plug-mcs-futex plug-prw plug-precursive; do
+	"$LB" validate --lock-lib "$P/$p.so" >"$d/out" 2>&1
+	rc=$?
+	if [ $rc = 0 ] && grep -q "^$p: valid" "$d/out"; then
+		ok "validate $p: $(grep -c '^  ok' "$d/out") checks pass"
+	else
+		not_ok "validate $p: rc $rc $(cat "$d/out")"
+	fi
+done
+
+# broken PLUGIN MESSAGE [OPTIONS]: validate exits 1 and says MESSAGE
+broken() {
+	p=$1
+	want=$2
+	shift 2
+	"$LB" validate --lock-lib "$P/$p.so" "$@" >"$d/out" 2>"$d/err"
+	rc=$?
+	if [ $rc = 1 ] && grep -q "^lockbench: $p: $want" "$d/err" &&
+		grep -q "^lockbench: $p: BROKEN" "$d/err"; then
+		ok "validate $p: exit 1, $(grep -m1 "$want" "$d/err")"
+	else
+		not_ok "validate $p: rc $rc, '$(cat "$d/err")'"
+	fi
+}
+broken broken-noexcl "mutual exclusion broken, 4 threads x 1 x 50000: counter [0-9]*, expected 200000, [1-9][0-9]* overlaps"
+broken broken-recursive "recursion broken: locked 3 times by one thread, another thread GOT IT"
+broken broken-fifo "FIFO order broken, 4 queued waiters, 3 rounds: [1-9] waiters got the lock while it was held"
+broken broken-deadlock "no verdict after 2 s: deadlock?" --timeout 2s
+broken broken-crash "crashed: signal 11 (Segmentation fault)"
+
+"$LB" validate >/dev/null 2>"$d/err"
+rc=$?
+[ $rc = 2 ] && grep -q "nothing to validate" "$d/err" &&
+	ok "validate without a lock: exit 2" || not_ok "validate alone: rc $rc"
+"$LB" validate --lock-lib "$P/plug-ticket.so" -m nosuch >/dev/null 2>"$d/err"
+rc=$?
+[ $rc = 2 ] && grep -q "unknown method 'nosuch'" "$d/err" &&
+	ok "validate -m nosuch: exit 2" || not_ok "validate -m nosuch: rc $rc"
+"$LB" validate -m ticket -t 2 --iters 2000 >"$d/out" 2>&1
+rc=$?
+[ $rc = 0 ] && grep -q "ticket: mutual exclusion, 2 threads x 1 x 2000" "$d/out" &&
+	ok "validate -m ticket -t 2 --iters 2000 (a built-in method)" ||
+	not_ok "validate -m ticket: rc $rc $(cat "$d/out")"
+
+# run under the watchdog: deadlock, crash, no exclusion.
+"$LB" run --lock-lib "$P/broken-deadlock.so" --lock-lib "$P/broken-crash.so" \
+	--lock-lib "$P/broken-noexcl.so" \
+	-m broken-deadlock,broken-crash,broken-noexcl,pthread -t 2 -r 2 \
+	--duration 100ms --warmup 20ms --stall-timeout 500ms -q \
+	-o "$d/w.json" >/dev/null 2>&1
+rc=$?
+[ $rc = 3 ] && ok "run with broken plugins: exit 3" || not_ok "watchdog run: rc $rc"
+python3 - "$d/w.json" >"$d/w" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1]))["runs"]:
+    why = r.get("error") or (r["reps"][0].get("failure") if r["reps"] else "")
+    print(r["config"]["method"], r["status"], why or "")
+PY
+for want in "broken-deadlock error stalled: " \
+	"broken-crash error the worker process was killed by SIGSEGV" \
+	"broken-noexcl failed mutual exclusion broken: " "pthread ok"; do
+	if grep -q "^$want" "$d/w"; then
+		ok "watchdog: $(grep "^$want" "$d/w" | cut -c1-100)"
+	else
+		not_ok "watchdog: no '$want' in: $(cat "$d/w")"
+	fi
+done
+exit $((failed > 0))

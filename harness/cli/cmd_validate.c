@@ -97,6 +97,7 @@ static void parse_validate(struct validate_opts *o, int argc, char **argv)
 	char err[LB_ERRLEN];
 	uint64_t n;
 	unsigned int i;
+	bool methods_given = false;
 	int c;
 
 	*o = (struct validate_opts){ .timeout_ns = VALIDATE_TIMEOUT_NS };
@@ -106,6 +107,7 @@ static void parse_validate(struct validate_opts *o, int argc, char **argv)
 			exit(validate_usage(stdout, 0));
 		if (c == 'm') {
 			add_methods(o, optarg);
+			methods_given = true;
 		} else if (c == 't' || c == OPT_ITERS) {
 			if (lb_parse_u64(c == 't' ? "--threads" : "--iters",
 					 optarg, 1, c == 't' ? 64 : 100000000,
@@ -125,7 +127,8 @@ static void parse_validate(struct validate_opts *o, int argc, char **argv)
 	if (optind < argc)
 		lb_usage_error("validate: unexpected argument '%s'",
 			       argv[optind]);
-	for (i = lb_nbuiltin_locks; !o->nmethods && i < lb_nlocks; i++)
+	/* Without -m: every method of the --lock-lib files. */
+	for (i = lb_nbuiltin_locks; !methods_given && i < lb_nlocks; i++)
 		if (lb_locks[i]->flags & LB_PLUGIN)
 			o->methods[o->nmethods++] = lb_locks[i];
 	if (!o->nmethods)

@@ -426,7 +426,7 @@ static void test_fifo(struct vctx *v)
 		ok = fifo_round(v, why, sizeof(why));
 	if (v->failed != failed) /* init failed, and said so */
 		return;
-	say(v, ok, "%s: FIFO order%s of %d queued waiters, %u rounds%s%s",
+	say(v, ok, "%s: FIFO order%s, %d queued waiters, %u rounds%s%s",
 	    v->ops->name, ok ? "" : " broken", FIFO_WAITERS, FIFO_ROUNDS,
 	    ok ? "" : ": ", why);
 }
@@ -635,10 +635,10 @@ static void test_recursion(struct vctx *v)
 	ops->unlock(sh.lock, node);
 	tthreads_join(&t, 1);
 	say(v, !early && sh.go,
-	    "%s: recursion: locked %u times by one thread, another thread "
+	    "%s: recursion%s: locked %u times by one thread, another thread "
 	    "%s while one level was held, %s after the last unlock",
-	    ops->name, RECURSION_DEPTH, early ? "GOT IT" : "waited",
-	    sh.go ? "got it" : "DID NOT GET IT");
+	    ops->name, !early && sh.go ? "" : " broken", RECURSION_DEPTH,
+	    early ? "GOT IT" : "waited", sh.go ? "got it" : "DID NOT GET IT");
 	ops->destroy(sh.lock);
 	free(sh.lock);
 out:

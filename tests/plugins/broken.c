@@ -9,6 +9,9 @@
  *                    nothing (the second acquisition never returns)
  *   BROKEN_CRASH     "broken-crash": a futex mutex that raises SIGSEGV on
  *                    its 1000th acquisition
+ *   BROKEN_RECURSIVE "broken-recursive": no exclusion, claims recursion
+ *   BROKEN_FIFO      "broken-fifo": no exclusion, claims FIFO order (its
+ *                    queued() says everybody is in line at once)
  *   BROKEN_ABI       a descriptor of ABI 2
  *   BROKEN_SIZE=N    lock_size N (0, or gigabytes)
  *   BROKEN_NOLOCK    lock is NULL
@@ -78,10 +81,26 @@ static __attribute__((unused)) void nop(void *lock, void *node)
 	__asm__ __volatile__("" ::: "memory");
 }
 
+static __attribute__((unused)) unsigned int all_queued(void *lock, void *holder)
+{
+	return 1000;
+}
+
 #if defined(BROKEN_NOEXCL)
 #define NAME "broken-noexcl"
 #define LOCK_OP nop
 #define UNLOCK_OP nop
+#elif defined(BROKEN_RECURSIVE)
+#define NAME "broken-recursive"
+#define LOCK_OP nop
+#define UNLOCK_OP nop
+#define FLAGS LOCKBENCH_LOCK_RECURSIVE
+#elif defined(BROKEN_FIFO)
+#define NAME "broken-fifo"
+#define LOCK_OP nop
+#define UNLOCK_OP nop
+#define FLAGS LOCKBENCH_LOCK_FIFO
+#define QUEUED all_queued
 #elif defined(BROKEN_DEADLOCK)
 #define NAME "broken-deadlock"
 #elif defined(BROKEN_CRASH)
@@ -100,6 +119,12 @@ static __attribute__((unused)) void nop(void *lock, void *node)
 #ifndef BROKEN_SIZE
 #define BROKEN_SIZE sizeof(struct fmutex)
 #endif
+#ifndef FLAGS
+#define FLAGS LOCKBENCH_LOCK_SLEEPS
+#endif
+#ifndef QUEUED
+#define QUEUED NULL
+#endif
 
 #ifndef BROKEN_NODESC
 const struct lockbench_lock lockbench_lock_plugin = {
@@ -111,11 +136,12 @@ const struct lockbench_lock lockbench_lock_plugin = {
 #endif
 	.name = NAME,
 	.summary = "TEST ONLY: broken on purpose (tests/plugins/broken.c)",
-	.flags = LOCKBENCH_LOCK_SLEEPS,
+	.flags = FLAGS,
 	.lock_size = BROKEN_SIZE,
 	.init = fm_init,
 	.destroy = fm_destroy,
 	.lock = LOCK_OP,
 	.unlock = UNLOCK_OP,
+	.queued = QUEUED,
 };
 #endif
