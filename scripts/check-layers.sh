@@ -46,9 +46,19 @@ done >"$tmp/ranks"
 (cd "$srcdir" && for d in $(awk '{print $1}' "$tmp/ranks"); do
 	ls "$d"/*.c "$d"/*.h 2>/dev/null
 done) >"$tmp/files"
+# "FILE LINE HEADER", HEADER named from the top of the tree: as the
+# compiler does, a header beside the including file wins over one named
+# from the top (-I$(top_srcdir)), so "../harness/x.h" cannot hide an
+# include that runs up.
 while read -r f; do
-	grep -n '^#include "' "$srcdir/$f" | sed 's/:#include "\(.*\)".*/ \1/' |
+	grep -n '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' "$srcdir/$f" |
+		sed 's/^\([0-9]*\):[^"]*"\([^"]*\)".*/\1 \2/' |
 		while read -r line hdr; do
+			d=$(dirname "$f")
+			if [ "$d" != . ] && [ -e "$srcdir/$d/$hdr" ]; then
+				hdr=$(realpath -m --relative-to="$srcdir" \
+					"$srcdir/$d/$hdr")
+			fi
 			echo "$f $line $hdr"
 		done
 done <"$tmp/files" >"$tmp/includes"
@@ -82,14 +92,17 @@ if ! tsort "$tmp/incpairs" >/dev/null 2>"$tmp/incloop"; then
 fi
 
 # ------------------------------------------------------------ 3. call loops
+# nm's POSIX format, "libL.a[OBJ]: SYMBOL TYPE [VALUE SIZE]", made
+# "L/OBJ SYMBOL TYPE" (the default format glues the address to the object's
+# name, which would make every definer a node of its own: no loop found).
 for l in $layers; do
 	[ -f "lib$l.a" ] || { echo "check-layers: lib$l.a missing" >&2; exit 1; }
-	nm -A "lib$l.a" 2>/dev/null | sed "s|^lib$l.a:|$l/|"
+	nm -A -P "lib$l.a" 2>/dev/null |
+		sed -n "s|^lib$l\.a\[\(.*\)\]: \([^ ]*\) \([A-Za-z]\).*|$l/\1 \2 \3|p"
 done >"$tmp/nm"
 awk '
-	NF == 3 && $2 ~ /^[TDBRVWGS]$/ { o = $1; sub(/:$/, "", o);
-		def[$3] = o }
-	NF == 3 && $2 == "U" { o = $1; sub(/:$/, "", o); use[++n] = o " " $3 }
+	$3 ~ /^[TDBRVWGS]$/ { def[$2] = $1 }
+	$3 == "U" { use[++n] = $1 " " $2 }
 	END { for (i = 1; i <= n; i++) { split(use[i], a, " ");
 		if ((a[2] in def) && def[a[2]] != a[1])
 			print a[1], def[a[2]] } }' "$tmp/nm" | sort -u >"$tmp/callpairs"

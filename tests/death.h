@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "runtime/coroutine.h"
+#include "tests/tap.h"
 
 /*
  * Run @fn in a child whose stderr goes to a pipe.  Returns the wait status;
@@ -101,7 +102,7 @@ static inline void death_dump(int ok_, const char *buf)
 		const char *nl = strchr(p, '\n');
 		int len = nl ? (int)(nl - p) : (int)strlen(p);
 
-		printf("# child: %.*s\n", len, p);
+		tap_diag("child: %.*s", len, p);
 		p += len + (nl != NULL);
 	}
 }

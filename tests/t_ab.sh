@@ -18,21 +18,7 @@
 LB=${LOCKBENCH:-./lockbench}
 out=ab-out.$$
 trap 'rm -rf "$out" "$out".*' EXIT
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-
-# One line whatever the message quotes: a quoted table would otherwise
-# put lines starting with "ok" into the TAP stream.
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $(printf '%s' "$1" | tr '\n' ' ')"
-}
+. "${top_srcdir:-.}/tests/lib.sh"
 
 # 200 ns of work in the section: the injected slowdown is then a few hundred
 # spin turns, which the processor cannot hide behind the lock's atomics as

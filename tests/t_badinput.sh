@@ -15,8 +15,7 @@ w=$top/w # the working directory of each case
 rm -rf "$top"
 mkdir -p "$in" "$w"
 trap 'rm -rf "$top"' EXIT
-n=0
-failed=0
+. "${top_srcdir:-.}/tests/lib.sh"
 
 # A real result file, then broken copies of it.
 if ! "$LB" run -m pthread -t 1 --duration 5ms --warmup 0 -r 2 -q \
@@ -82,13 +81,11 @@ bad() {
 	rc=$?
 	lines=$(wc -l <"$top/err")
 	left=$(ls -A "$w")
-	n=$((n + 1))
 	if [ $rc -eq 2 ] && [ "$lines" -eq 1 ] && [ ! -s "$top/out" ] &&
 		[ -z "$left" ] && grep -qF -- "$want" "$top/err"; then
-		echo "ok $n - $* -> $(cat "$top/err")"
+		ok "$* -> $(cat "$top/err")"
 	else
-		failed=$((failed + 1))
-		echo "not ok $n - $* (rc $rc, $lines stderr lines, stdout $(wc -c <"$top/out") bytes, left '$left', want '$want'): $(head -c 600 "$top/err")"
+		not_ok "$* (rc $rc, $lines stderr lines, stdout $(wc -c <"$top/out") bytes, left '$left', want '$want'): $(head -c 600 "$top/err")"
 	fi
 	rm -rf "$w" && mkdir "$w"
 }

@@ -3,38 +3,17 @@
 # t_cli.sh - the command line as a user meets it: help, list, topo, and a
 # table of bad inputs, each of which must give one line naming the bad
 # value, exit status 2, and write no result file.
-LB=${LOCKBENCH:-./lockbench}
-out=cli-out.$$
-trap 'rm -rf "$out" "$out".*' EXIT
-n=0
-failed=0
+. "${top_srcdir:-.}/tests/lib.sh"
+scratch cli
+nofile=$out.json
 
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-}
-
-# bad EXPECTED-SUBSTRING ARGS...: exit 2, one stderr line containing it.
-bad() {
+# rejects WANT CMD ARGS...: `lockbench CMD -o FILE ARGS` is bad input that
+# names WANT, and FILE is not written.
+rejects() {
 	want=$1
 	cmd=$2
 	shift 2
-	rm -f "$out.json"
-	"$LB" "$cmd" -o "$out.json" "$@" >"$out.stdout" 2>"$out.stderr"
-	rc=$?
-	lines=$(wc -l <"$out.stderr")
-	if [ $rc -eq 2 ] && [ "$lines" -eq 1 ] &&
-		grep -qF -- "$want" "$out.stderr" && [ ! -e "$out.json" ]; then
-		ok "rejects: $cmd $* -> $(cat "$out.stderr")"
-	else
-		not_ok "rejects: $cmd $* (rc=$rc, $lines lines, want '$want'): $(cat "$out.stderr")"
-	fi
+	bad "$want" "$cmd" -o "$nofile" "$@"
 }
 
 # good DESCRIPTION EXPECTED-SUBSTRING ARGS...: exit 0, stdout contains it.
@@ -51,7 +30,7 @@ good() {
 	fi
 }
 
-echo "1..37"
+plan 37
 good "--help lists the commands" "commands:" --help
 good "help run shows the run options" "--duration DUR" help run
 good "run --help" "--threads LIST" run --help
@@ -64,31 +43,30 @@ good "topo shows the machine" "PU" topo
 good "topo plans threads" "placement of 4 threads" topo --threads 4
 good "topo on a synthetic machine" "placement of 3 threads" topo \
 	--synthetic "pack:2 numa:1 core:8 pu:2" --pin scatter --threads 3
-bad "unknown method 'mcs-futx'" run -m mcs-futx
-bad "did you mean 'mcs-futex'" run -m mcs-futx
-bad "between 1 and 1024" run -t 0
-bad "'5-2'" run -t 5-2
-bad "'-3ns'" run --cs -3ns
-bad "unknown unit 'parsec'" run --duration 1parsec
-bad "PU 99" run --pin 99 -t 1
-bad "needs a value" run --cs
-bad "did you mean '--duration'" run --duration=1s --dration 1s
-bad "'--bogus'" run --bogus
-bad "'-Z'" run -Z
-bad "'5x'" run --reps 5x
-bad "'0'" run --reps 0
-bad "listed twice" run -m pthread,pthread
-bad "empty item" run -m pthread,,ticket
-bad "unknown workload 'countr'" run -w countr
-bad "'scater'" run --pin scater
-bad "missing unit" run --think 100
-bad "between 1ms" run --duration 10us
-bad "unexpected argument 'extra'" run extra
-bad "unknown command 'rn'" rn
-bad "did you mean 'run'" rn
+rejects "unknown method 'mcs-futx'" run -m mcs-futx
+rejects "did you mean 'mcs-futex'" run -m mcs-futx
+rejects "between 1 and 1024" run -t 0
+rejects "'5-2'" run -t 5-2
+rejects "'-3ns'" run --cs -3ns
+rejects "unknown unit 'parsec'" run --duration 1parsec
+rejects "PU 99" run --pin 99 -t 1
+rejects "needs a value" run --cs
+rejects "did you mean '--duration'" run --duration=1s --dration 1s
+rejects "'--bogus'" run --bogus
+rejects "'-Z'" run -Z
+rejects "'5x'" run --reps 5x
+rejects "'0'" run --reps 0
+rejects "listed twice" run -m pthread,pthread
+rejects "empty item" run -m pthread,,ticket
+rejects "unknown workload 'countr'" run -w countr
+rejects "'scater'" run --pin scater
+rejects "missing unit" run --think 100
+rejects "between 1ms" run --duration 10us
+rejects "unexpected argument 'extra'" run extra
+rejects "unknown command 'rn'" rn
+rejects "did you mean 'run'" rn
 # an output path that cannot be written is refused before running
-mkdir -p "$out.dir"
-"$LB" run -m pthread -t 1 --duration 1ms --reps 1 -o "$out.dir" \
+"$LB" run -m pthread -t 1 --duration 1ms --reps 1 -o "$out" \
 	>/dev/null 2>"$out.stderr"
 rc=$?
 if [ $rc -eq 2 ] && grep -qF "is a directory" "$out.stderr"; then
@@ -121,6 +99,6 @@ if [ "$(nproc)" -ge 2 ] && command -v taskset >/dev/null 2>&1; then
 		not_ok "taskset -c 1: $(cat "$out.stdout")"
 	fi
 else
-	ok "# SKIP needs taskset and 2 CPUs"
+	skip "needs taskset and 2 CPUs"
 fi
-[ $failed -eq 0 ]
+finish

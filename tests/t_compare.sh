@@ -8,19 +8,7 @@ src=${top_srcdir:-.}
 MK="$src/tests/mkresult.py"
 out=cmp-out.$$
 trap 'rm -f "$out".*' EXIT
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-}
+. "${top_srcdir:-.}/tests/lib.sh"
 
 echo "1..19"
 if ! command -v python3 >/dev/null 2>&1; then

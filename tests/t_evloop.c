@@ -9,7 +9,6 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,36 +19,13 @@
 #include <unistd.h>
 
 #include "runtime/atomics.h"
+#include "runtime/clock.h"
 #include "runtime/coroutine.h"
 #include "runtime/evloop.h"
 #include "tests/death.h"
+#include "tests/tap.h"
 
 #define NTESTS 19
-
-static int test_no;
-static int failures;
-
-static void ok(int cond, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("%s %d - ", cond ? "ok" : "not ok", ++test_no);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-	if (!cond)
-		failures++;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 static void sleep_ms(unsigned int ms)
 {
@@ -62,10 +38,10 @@ static void sleep_ms(unsigned int ms)
 /* Wait up to @ms for *@flag to become nonzero; returns whether it did. */
 static int wait_flag(const unsigned int *flag, unsigned int ms)
 {
-	uint64_t end = now_ns() + (uint64_t)ms * 1000000;
+	uint64_t end = lb_now_ns() + (uint64_t)ms * 1000000;
 
 	while (!lb_load_acquire(flag)) {
-		if (now_ns() > end)
+		if (lb_now_ns() > end)
 			return 0;
 		sleep_ms(1);
 	}
@@ -170,13 +146,13 @@ static void test_aborts(void)
 
 	st = death_test(die_double_schedule, buf, sizeof(buf));
 	r = aborted_with(st, buf, "already scheduled");
-	ok(r, "double schedule aborts: %s", death_line(buf, "lockbench:"));
+	tap_ok(r, "double schedule aborts: %s", death_line(buf, "lockbench:"));
 	st = death_test(die_double_wake, buf, sizeof(buf));
-	ok(aborted_with(st, buf, "already scheduled"),
-	   "double same-thread wake aborts");
+	tap_ok(aborted_with(st, buf, "already scheduled"),
+	       "double same-thread wake aborts");
 	st = death_test(die_wake_homeless, buf, sizeof(buf));
-	ok(aborted_with(st, buf, "no home event context"),
-	   "waking a coroutine without a home context aborts");
+	tap_ok(aborted_with(st, buf, "no home event context"),
+	       "waking a coroutine without a home context aborts");
 }
 
 /* ---- stop ---- */
@@ -189,22 +165,22 @@ static void test_stop(void)
 	struct lb_evctx *ctx;
 
 	loop_start(&lt);
-	end = now_ns() + 5000000000u;
+	end = lb_now_ns() + 5000000000u;
 	do {
 		sleep_ms(5);
 		lb_evctx_get_stats(lt.ctx, &st);
-	} while (st.sleeps == 0 && now_ns() < end);
+	} while (st.sleeps == 0 && lb_now_ns() < end);
 	sleep_ms(20); /* let it block in poll(2) */
 	lb_evctx_get_stats(lt.ctx, &st);
-	ok(st.sleeps >= 1 && st.polls <= 3 && loop_stop(&lt),
-	   "lb_evctx_stop from another thread ends a loop blocked in poll (polls %llu, sleeps %llu)",
-	   (unsigned long long)st.polls, (unsigned long long)st.sleeps);
+	tap_ok(st.sleeps >= 1 && st.polls <= 3 && loop_stop(&lt),
+	       "lb_evctx_stop from another thread ends a loop blocked in poll (polls %llu, sleeps %llu)",
+	       (unsigned long long)st.polls, (unsigned long long)st.sleeps);
 
 	ctx = lb_evctx_new();
 	lb_evctx_stop(ctx);
 	lb_evctx_run(ctx); /* returns at once: the stop was pending */
 	lb_evctx_free(ctx);
-	ok(1, "a stop issued before lb_evctx_run ends that run");
+	tap_ok(1, "a stop issued before lb_evctx_run ends that run");
 }
 
 /* ---- bottom halves ---- */
@@ -253,22 +229,23 @@ static void test_bh_basic(void)
 	pthread_join(th, NULL);
 	p1 = lb_evctx_poll(ctx, false);
 	p2 = lb_evctx_poll(ctx, false);
-	ok(b.first == 1 && b.others == 0 && p1 && !p2 && c.runs == 1 &&
-		   c.wrong_thread == 0,
-	   "bottom half scheduled 5 times from another thread runs once, in the owner");
+	tap_ok(b.first == 1 && b.others == 0 && p1 && !p2 && c.runs == 1 &&
+		       c.wrong_thread == 0,
+	       "bottom half scheduled 5 times from another thread runs once, in the owner");
 
 	lb_bh_schedule(b.bh);
 	lb_bh_cancel(b.bh);
 	p1 = lb_evctx_poll(ctx, false);
 	p2 = lb_bh_schedule(b.bh);
 	p3 = lb_evctx_poll(ctx, false);
-	ok(!p1 && p2 && p3 && c.runs == 2,
-	   "cancelled bottom half does not run; rescheduled it does");
+	tap_ok(!p1 && p2 && p3 && c.runs == 2,
+	       "cancelled bottom half does not run; rescheduled it does");
 
 	lb_bh_schedule(b.bh);
 	lb_bh_free(b.bh); /* pending: the loop frees it */
 	p1 = lb_evctx_poll(ctx, false);
-	ok(!p1 && c.runs == 2, "bottom half freed while pending never runs");
+	tap_ok(!p1 && c.runs == 2,
+	       "bottom half freed while pending never runs");
 	lb_evctx_free(ctx);
 }
 
@@ -321,15 +298,15 @@ static void test_bh_stress(void)
 		pthread_join(p[i].th, NULL);
 		trues += p[i].trues;
 	}
-	end = now_ns() + 5000000000u;
-	while (lb_load_acquire(&c.runs) < trues && now_ns() < end)
+	end = lb_now_ns() + 5000000000u;
+	while (lb_load_acquire(&c.runs) < trues && lb_now_ns() < end)
 		sleep_ms(1);
 	sleep_ms(20); /* any extra run would show up now */
-	ok(lb_load_acquire(&c.runs) == trues && c.wrong_thread == 0 &&
-		   trues > 0,
-	   "bottom halves from 3 threads: %lu newly-scheduled, %u runs, all in the owner",
-	   trues, lb_load_acquire(&c.runs));
-	ok(loop_stop(&lt), "loop stopped");
+	tap_ok(lb_load_acquire(&c.runs) == trues && c.wrong_thread == 0 &&
+		       trues > 0,
+	       "bottom halves from 3 threads: %lu newly-scheduled, %u runs, all in the owner",
+	       trues, lb_load_acquire(&c.runs));
+	tap_ok(loop_stop(&lt), "loop stopped");
 	lb_bh_free(p[0].bh);
 	lb_bh_free(p[2].bh);
 }
@@ -370,8 +347,8 @@ static void test_wake_direct(void)
 	lb_co_enter(lb_co_create(recording_entry, &w));
 	home_ok = lb_co_home(w.co) == ctx;
 	lb_co_wake(w.co); /* same thread, not in a coroutine: enters now */
-	ok(home_ok && w.resumes == 1 && w.done && w.wrong_thread == 0,
-	   "lb_co_wake from the home thread enters directly");
+	tap_ok(home_ok && w.resumes == 1 && w.done && w.wrong_thread == 0,
+	       "lb_co_wake from the home thread enters directly");
 	lb_evctx_detach();
 	lb_evctx_free(ctx);
 }
@@ -408,9 +385,9 @@ static void test_wake_local(void)
 	lb_co_enter(a);
 	local_log[local_len++] = '|';
 	lb_co_enter(a);
-	ok(strcmp(local_log, "aB|A") == 0,
-	   "lb_co_wake inside a coroutine of the same context runs the target after the waker yields (%s)",
-	   local_log);
+	tap_ok(strcmp(local_log, "aB|A") == 0,
+	       "lb_co_wake inside a coroutine of the same context runs the target after the waker yields (%s)",
+	       local_log);
 	lb_evctx_detach();
 	lb_evctx_free(ctx);
 }
@@ -427,10 +404,10 @@ static void test_wake_cross(void)
 	parked = wait_flag(&w.parked, 5000);
 	lb_co_wake(w.co); /* from a thread without a context: scheduled */
 	resumed = wait_flag(&w.done, 5000);
-	ok(parked && resumed && w.resumes == 1 && w.wrong_thread == 0 &&
-		   pthread_equal(w.thread, lt.th),
-	   "lb_co_wake from another thread resumes the coroutine on its home thread");
-	ok(loop_stop(&lt), "loop stopped");
+	tap_ok(parked && resumed && w.resumes == 1 && w.wrong_thread == 0 &&
+		       pthread_equal(w.thread, lt.th),
+	       "lb_co_wake from another thread resumes the coroutine on its home thread");
+	tap_ok(loop_stop(&lt), "loop stopped");
 }
 
 /* The waker's wake is processed only after the target yields. */
@@ -468,9 +445,9 @@ static void test_wake_before_yield(void)
 	lb_co_wake(e.co); /* target has not yielded yet */
 	lb_store_release(&e.woken, 1);
 	resumed = wait_flag(&e.resumed, 5000);
-	ok(resumed && !e.bad,
-	   "a wake issued before the target yields resumes it after the yield");
-	ok(loop_stop(&lt), "loop stopped");
+	tap_ok(resumed && !e.bad,
+	       "a wake issued before the target yields resumes it after the yield");
+	tap_ok(loop_stop(&lt), "loop stopped");
 }
 
 /* ---- lb_evctx_run_coroutines ---- */
@@ -497,9 +474,9 @@ static void test_run_coroutines(void)
 	for (i = 0; i < 16; i++)
 		args[i] = (void *)(uintptr_t)(i * 10);
 	lb_evctx_run_coroutines(ctx, group_entry, args, 16);
-	ok(group_total == 10 * (15 * 16 / 2) && lb_evctx_current() == NULL,
-	   "lb_evctx_run_coroutines runs 16 coroutines to termination (%u yields)",
-	   group_total);
+	tap_ok(group_total == 10 * (15 * 16 / 2) && lb_evctx_current() == NULL,
+	       "lb_evctx_run_coroutines runs 16 coroutines to termination (%u yields)",
+	       group_total);
 	lb_evctx_free(ctx);
 }
 
@@ -637,7 +614,7 @@ static void test_stress(void)
 		st_cos[i].id = i;
 	for (i = 0; i < ST_THREADS; i++)
 		st_ctx[i] = lb_evctx_new();
-	t0 = now_ns();
+	t0 = lb_now_ns();
 	for (i = 0; i < ST_THREADS; i++)
 		lb_check_pthread(pthread_create(&th[i], NULL, st_thread,
 						(void *)(uintptr_t)i));
@@ -656,7 +633,7 @@ static void test_stress(void)
 		}
 		sleep_ms(1);
 	}
-	t1 = now_ns();
+	t1 = lb_now_ns();
 	for (i = 0; i < ST_THREADS; i++)
 		pthread_join(th[i], NULL);
 	for (i = 0; i < ST_COS; i++) {
@@ -677,23 +654,25 @@ static void test_stress(void)
 		sleeps += st.sleeps;
 		lb_evctx_free(st_ctx[i]);
 	}
-	printf("# stress: %llu schedules (%llu cross-thread) in %.2f s: %.0f/s\n",
-	       (unsigned long long)issued, (unsigned long long)cross,
-	       (double)(t1 - t0) / 1e9,
-	       (double)issued * 1e9 / (double)(t1 - t0));
-	printf("# stress: %llu sleeps, %llu eventfd kicks, %llu enqueues caught half-way\n",
-	       (unsigned long long)sleeps, (unsigned long long)kicks,
-	       (unsigned long long)holes);
-	ok(cross >= st_target && mismatched == 0 && bad_slot == 0,
-	   "%d threads x %d coroutines: every coroutine resumed exactly once per wake",
-	   ST_THREADS, ST_PER_THREAD);
-	ok(bad_thread == 0, "every resumption on the coroutine's home thread");
+	tap_diag("stress: %llu schedules (%llu cross-thread) in %.2f s: %.0f/s",
+		 (unsigned long long)issued, (unsigned long long)cross,
+		 (double)(t1 - t0) / 1e9,
+		 (double)issued * 1e9 / (double)(t1 - t0));
+	tap_diag(
+		"stress: %llu sleeps, %llu eventfd kicks, %llu enqueues caught half-way",
+		(unsigned long long)sleeps, (unsigned long long)kicks,
+		(unsigned long long)holes);
+	tap_ok(cross >= st_target && mismatched == 0 && bad_slot == 0,
+	       "%d threads x %d coroutines: every coroutine resumed exactly once per wake",
+	       ST_THREADS, ST_PER_THREAD);
+	tap_ok(bad_thread == 0,
+	       "every resumption on the coroutine's home thread");
 }
 
 int main(void)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("1..%d\n", NTESTS);
+	tap_plan(NTESTS);
 	test_aborts();
 	test_stop();
 	test_bh_basic();
@@ -705,7 +684,5 @@ int main(void)
 	test_run_coroutines();
 	test_stress();
 	lb_co_pool_flush();
-	if (test_no != NTESTS)
-		ok(0, "ran %d tests, planned %d", test_no, NTESTS);
-	return failures ? 1 : 0;
+	return tap_done();
 }

@@ -9,65 +9,19 @@
 # and the charts: reference lines in the data and in what gnuplot is given
 # for a file with floors, none for a file without.
 # The measurements are real: a few seconds in all.
-LB=${LOCKBENCH:-./lockbench}
-src=${top_srcdir:-.}
-out=floors-out.$$
-trap 'rm -rf "$out" "$out".*' EXIT
-mkdir -p "$out"
-n=0
-failed=0
+. "${top_srcdir:-.}/tests/lib.sh"
+scratch floors
 # our own cache, never the user's; floors on (make check turns them off)
 XDG_CACHE_HOME=$(cd "$out" && pwd)/cache
 export XDG_CACHE_HOME
 unset LOCKBENCH_FLOORS
+# bad input measures nothing: no cache directory
+nofile=$XDG_CACHE_HOME
 
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-}
-
-skip() {
-	n=$((n + 1))
-	echo "ok $n # SKIP $1"
-}
-
-# bad EXPECTED-SUBSTRING ARGS...: exit 2, one stderr line containing it,
-# and nothing measured (no cache directory)
-bad() {
-	want=$1
-	shift
-	"$LB" floors "$@" >"$out.stdout" 2>"$out.stderr"
-	rc=$?
-	lines=$(wc -l <"$out.stderr")
-	if [ $rc -eq 2 ] && [ "$lines" -eq 1 ] &&
-		grep -qF -- "$want" "$out.stderr" && [ ! -e "$XDG_CACHE_HOME" ]; then
-		ok "rejects: floors $* -> $(cat "$out.stderr")"
-	else
-		not_ok "rejects: floors $* (rc=$rc, $lines lines, want '$want'): $(cat "$out.stderr")"
-	fi
-}
-
-# field FILE EXPR: a Python expression over the JSON object d of FILE
-field() {
-	python3 -c 'import json, sys
-d = json.load(open(sys.argv[1]))
-print(eval(sys.argv[2]))' "$1" "$2" 2>/dev/null
-}
-
-echo "1..21"
-if ! command -v python3 >/dev/null 2>&1; then
-	for i in $(seq 1 21); do echo "ok $i # SKIP python3 is missing"; done
-	exit 0
-fi
+plan 21
+command -v python3 >/dev/null 2>&1 || skip_rest "python3 is missing"
 if [ "$("$LB" topo | sed -n 's/.* \([0-9]*\) PUs.*/\1/p' | head -1)" = 1 ]; then
-	for i in $(seq 1 21); do echo "ok $i # SKIP a single PU: no hand-off"; done
-	exit 0
+	skip_rest "a single PU: no hand-off"
 fi
 
 if "$LB" floors --help >"$out.stdout" 2>&1 && grep -q -- "--pus A,B" "$out.stdout" &&
@@ -76,12 +30,12 @@ if "$LB" floors --help >"$out.stdout" 2>&1 && grep -q -- "--pus A,B" "$out.stdou
 else
 	not_ok "floors --help: $(head -3 "$out.stdout")"
 fi
-bad "PU 4096 does not exist on this machine" --pus 0,4096
-bad "'1,1': the two PUs must differ" --pus 1,1
-bad "invalid --pus value 'x,1'" --pus x,1
-bad "invalid --pus value '0'" --pus 0
-bad "did you mean '--pus'" --psu 0,1
-bad "unexpected argument 'now'" now
+bad "PU 4096 does not exist on this machine" floors --pus 0,4096
+bad "'1,1': the two PUs must differ" floors --pus 1,1
+bad "invalid --pus value 'x,1'" floors --pus x,1
+bad "invalid --pus value '0'" floors --pus 0
+bad "did you mean '--pus'" floors --psu 0,1
+bad "unexpected argument 'now'" floors now
 
 # 8-10: the real measurement, into an empty cache
 t0=$(date +%s)
@@ -198,14 +152,7 @@ if [ $rc -eq 0 ] && [ "$(field "$out/run0.json" 'd["host"]["floors"]')" = None ]
 else
 	not_ok "LOCKBENCH_FLOORS=0 (rc=$rc): $(field "$out/run0.json" 'd["host"]') $(cat "$out.stderr")"
 fi
-PY=""
-for py in python3 /usr/bin/python3; do
-	if "$py" -c 'import jsonschema' 2>/dev/null; then
-		PY=$py
-		break
-	fi
-done
-if [ -z "$PY" ]; then
+if ! jsonschema_python; then
 	skip "python3-jsonschema is not installed"
 elif "$PY" - "$src/results/schema.json" "$out/run.json" "$out/run0.json" \
 	>"$out.log" 2>&1 <<'EOF'
@@ -240,7 +187,7 @@ else
 fi
 
 # 19-21: charts.  A fake gnuplot records what it is given, then draws.
-GP=$(sed -n 's/^#define LB_GNUPLOT "\(.*\)"$/\1/p' "${top_builddir:-.}/config.h")
+GP=$(gnuplot_path)
 if [ ! -x "$GP" ]; then
 	skip "gnuplot is not installed"
 	skip "gnuplot is not installed"
@@ -297,4 +244,4 @@ EOF
 		not_ok "plot without floors: $(tail -3 "$out.log") $(grep -c nrefs "$out/gnuplot.args")"
 	fi
 fi
-[ $failed -eq 0 ]
+finish

@@ -11,19 +11,7 @@ d=knobs-out.$$
 rm -rf "$d"
 mkdir "$d"
 trap 'rm -rf "$d"' EXIT
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-}
+. "${top_srcdir:-.}/tests/lib.sh"
 
 check() { # DESCRIPTION PYTHON-EXPR-ON-d (prints OK or a reason)
 	desc=$1

@@ -11,24 +11,7 @@ LB=${LOCKBENCH:-./lockbench}
 src=${top_srcdir:-.}
 out=plot-out.$$
 trap 'rm -rf "$out" "$out".*' EXIT
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-}
-
-skip() {
-	n=$((n + 1))
-	echo "ok $n # SKIP $1"
-}
+. "${top_srcdir:-.}/tests/lib.sh"
 
 # chart_ok DIR NAME: PNG not blank, SVG an svg document
 chart_ok() {

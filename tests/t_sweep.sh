@@ -12,19 +12,7 @@ d=sweep-out.$$
 rm -rf "$d"
 mkdir "$d"
 trap 'rm -rf "$d"' EXIT
-n=0
-failed=0
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-}
+. "${top_srcdir:-.}/tests/lib.sh"
 
 # spec NAME: write stdin to $d/NAME.json
 spec() {

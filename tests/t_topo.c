@@ -4,16 +4,15 @@
  * topologies (exact orders written out), --pin parsing, summaries, and
  * binding on the real machine.
  *
- * Each entry of the table below is one TAP test point; a test prints
- * "# ..." diagnostics for every check that fails, and returns PASS, FAIL or
- * SKIP (with a reason).
+ * Each entry of the table below is one TAP test point (tests/tap.h); a test
+ * prints "# ..." diagnostics for every check that fails, and returns PASS,
+ * FAIL or SKIP (with a reason).
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* sched_getcpu(), open_memstream() */
 #endif
 
 #include <sched.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +20,7 @@
 
 #include "harness/machine/topo.h"
 #include "runtime/compiler.h"
+#include "tests/tap.h"
 
 #define SYNTH32 "pack:2 numa:1 core:8 pu:2"
 
@@ -30,28 +30,15 @@ static struct lb_topo *synth32; /* SYNTH32, loaded once by main() */
 static bool check_failed; /* a check of the current test failed */
 static char skip_reason[256];
 
-static void diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void diag(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("# ", stdout);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	fputc('\n', stdout);
-}
-
 /* Record a failed check with where and what; the test goes on. */
-#define check(cond, ...)                                                    \
-	do {                                                                \
-		if (!(cond)) {                                              \
-			check_failed = true;                                \
-			diag("%s:%d: check failed: %s", __FILE__, __LINE__, \
-			     #cond);                                        \
-			diag(__VA_ARGS__);                                  \
-		}                                                           \
+#define check(cond, ...)                                              \
+	do {                                                          \
+		if (!(cond)) {                                        \
+			check_failed = true;                          \
+			tap_diag("%s:%d: check failed: %s", __FILE__, \
+				 __LINE__, #cond);                    \
+			tap_diag(__VA_ARGS__);                        \
+		}                                                     \
 	} while (0)
 
 static enum result skip(const char *reason)
@@ -335,7 +322,7 @@ static enum result t_plan_missing_pu(const void *arg)
 	      "'%s' accepted on a 32-PU machine", list);
 	check(strstr(err, "PU 99") && strstr(err, "PUs: 0-31"), "message: '%s'",
 	      err);
-	diag("message: %s", err);
+	tap_diag("message: %s", err);
 	lb_pin_policy_free(&p);
 	return PASS;
 }
@@ -384,7 +371,7 @@ static enum result t_parse_bad(const void *arg)
 	check(strstr(err, quoted) != NULL, "message lacks %s: '%s'", quoted,
 	      err);
 	check(p.pus == NULL && p.npus == 0, "policy not left empty");
-	diag("message: %s", err);
+	tap_diag("message: %s", err);
 	lb_pin_policy_free(&p);
 	return PASS;
 }
@@ -470,7 +457,7 @@ static enum result t_uneven(const void *arg)
 	check(lb_pin_plan(t, &p, 1, pl, &over, err, sizeof(err)) < 0,
 	      "removed PU 4 accepted");
 	check(strstr(err, "PU 4 ") != NULL, "message: '%s'", err);
-	diag("message: %s", err);
+	tap_diag("message: %s", err);
 	lb_pin_policy_free(&p);
 	check(lb_topo_restrict(t, "100-200", err, sizeof(err)) < 0 &&
 		      strstr(err, "100-200"),
@@ -563,7 +550,7 @@ static enum result t_bad_synthetic(const void *arg)
 	      "bad description accepted");
 	check(t == NULL, "out not cleared");
 	check(strstr(err, "'pack:2 bogus:3'") != NULL, "message: '%s'", err);
-	diag("message: %s", err);
+	tap_diag("message: %s", err);
 	return PASS;
 }
 
@@ -632,7 +619,7 @@ static enum result t_pin_synthetic(const void *arg)
 	check(lb_pin_self(synth32, &pl, err, sizeof(err)) < 0,
 	      "binding to PU 0 of a synthetic topology succeeded");
 	check(strstr(err, "synthetic") != NULL, "message: '%s'", err);
-	diag("message: %s", err);
+	tap_diag("message: %s", err);
 	check(lb_pin_self(synth32, &unpinned, err, sizeof(err)) == 0,
 	      "os_index -1 is not a no-op");
 	return PASS;
@@ -662,7 +649,7 @@ static enum result t_pin_env_synthetic(const void *arg)
 	check(lb_pin_self(t, &pl, err, sizeof(err)) < 0,
 	      "binding under HWLOC_SYNTHETIC succeeded");
 	check(strstr(err, "HWLOC_SYNTHETIC") != NULL, "message: '%s'", err);
-	diag("message: %s", err);
+	tap_diag("message: %s", err);
 	lb_topo_destroy(t);
 	return PASS;
 }
@@ -680,8 +667,8 @@ static enum result t_pin_real(const void *arg)
 	if (!t)
 		return FAIL;
 	lb_topo_summary(t, &s);
-	diag("this machine: %u packages, %u NUMA, %u cores, %u PUs, '%s'",
-	     s.packages, s.numa_nodes, s.cores, s.pus, s.desc);
+	tap_diag("this machine: %u packages, %u NUMA, %u cores, %u PUs, '%s'",
+		 s.packages, s.numa_nodes, s.cores, s.pus, s.desc);
 	check(s.pus >= 1 && s.cores >= 1 && s.smt >= 1, "empty machine");
 	if (!s.can_bind) {
 		lb_topo_destroy(t);
@@ -763,38 +750,31 @@ static const struct test tests[] = {
 	  t_pin_real, NULL },
 };
 
-static bool run_test(unsigned num, const struct test *t)
+static void run_test(const struct test *t)
 {
 	enum result r;
 
 	check_failed = false;
 	r = t->run(t->arg);
-	if (r == SKIP && !check_failed) {
-		printf("ok %u # SKIP %s\n", num, skip_reason);
-		return true;
-	}
-	if (check_failed)
-		r = FAIL;
-	printf("%s %u - %s\n", r == PASS ? "ok" : "not ok", num, t->name);
-	fflush(stdout);
-	return r == PASS;
+	if (r == SKIP && !check_failed)
+		tap_skip("%s", skip_reason);
+	else
+		tap_ok(r == PASS && !check_failed, "%s", t->name);
 }
 
 int main(void)
 {
-	unsigned i, failed = 0;
+	size_t i;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	printf("1..%zu\n", LB_ARRAY_SIZE(tests));
+	tap_plan((int)LB_ARRAY_SIZE(tests));
 	synth32 = load(SYNTH32);
-	if (!synth32) {
-		for (i = 0; i < LB_ARRAY_SIZE(tests); i++)
-			printf("not ok %u - %s (no topology)\n", i + 1,
-			       tests[i].name);
-		return 1;
+	for (i = 0; i < LB_ARRAY_SIZE(tests); i++) {
+		if (synth32)
+			run_test(&tests[i]);
+		else
+			tap_ok(false, "%s (no topology)", tests[i].name);
 	}
-	for (i = 0; i < LB_ARRAY_SIZE(tests); i++)
-		failed += !run_test(i + 1, &tests[i]);
 	lb_topo_destroy(synth32);
-	return failed ? 1 : 0;
+	return tap_done();
 }

@@ -5,75 +5,28 @@
 # spinning) are kept in the file with their reasons, re-run up to
 # --retries, left out of the summary and of compare; bad --gate/--retries
 # values exit 2 naming the value; --resume counts valid repetitions.
-LB=${LOCKBENCH:-./lockbench}
-src=${top_srcdir:-.}
-out=val-out.$$
+. "${top_srcdir:-.}/tests/lib.sh"
+scratch val
+nofile=$out.bad.json
 spinners=""
-cleanup() {
-	for p in $spinners; do kill "$p" 2>/dev/null; done
-	rm -rf "$out" "$out".*
-}
-trap cleanup EXIT
+at_exit 'for p in $spinners; do kill "$p" 2>/dev/null; done'
 # The test suite turns the gate off for the tests that count repetitions.
 unset LOCKBENCH_GATE
-n=0
-failed=0
 
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-}
-
-# bad WANT ARGS...: exit 2, one stderr line containing WANT, no file.
-bad() {
-	want=$1
-	shift
-	rm -f "$out.bad.json"
-	"$LB" "$@" -o "$out.bad.json" >"$out.stdout" 2>"$out.stderr"
-	rc=$?
-	lines=$(wc -l <"$out.stderr")
-	if [ $rc -eq 2 ] && [ "$lines" -eq 1 ] &&
-		grep -qF -- "$want" "$out.stderr" && [ ! -e "$out.bad.json" ]; then
-		ok "rejects: $* -> $(cat "$out.stderr")"
-	else
-		not_ok "rejects: $* (rc=$rc, want '$want'): $(cat "$out.stderr")"
-	fi
-}
-
-# py FILE DESCRIPTION <<'PY' ... PY: the Python check on FILE passes.
-py() {
-	f=$1
-	desc=$2
-	if python3 - "$f" >"$out.py" 2>&1; then
-		ok "$desc"
-	else
-		not_ok "$desc: $(tail -3 "$out.py" | tr '\n' ' ')"
-	fi
-}
-
-echo "1..20"
-bad "invalid --gate value 'foo=1'" run --gate foo=1
-bad "invalid --gate value 'wall=-1'" run --gate wall=-1
-bad "invalid --gate value 'cpu_low=2'" run --gate other_cpu=1,cpu_low=2
-bad "'1000'" run --retries 1000
-bad "'x'" run --retries x
-bad "invalid --gate value 'wall=abc'" sweep quick --gate wall=abc
-bad "'-1'" sweep quick --retries -1
+plan 20
+bad "invalid --gate value 'foo=1'" run --gate foo=1 -o "$nofile"
+bad "invalid --gate value 'wall=-1'" run --gate wall=-1 -o "$nofile"
+bad "invalid --gate value 'cpu_low=2'" run --gate other_cpu=1,cpu_low=2 -o "$nofile"
+bad "'1000'" run --retries 1000 -o "$nofile"
+bad "'x'" run --retries x -o "$nofile"
+bad "invalid --gate value 'wall=abc'" sweep quick --gate wall=abc -o "$nofile"
+bad "'-1'" sweep quick --retries -1 -o "$nofile"
 printf '{"methods": ["pthread"], "retries": "2"}\n' >"$out.spec1.json"
-bad "retries" sweep "$out.spec1.json"
+bad "retries" sweep "$out.spec1.json" -o "$nofile"
 printf '{"methods": ["pthread"], "gate": "bogus=1"}\n' >"$out.spec2.json"
-bad "'bogus=1'" sweep "$out.spec2.json"
+bad "'bogus=1'" sweep "$out.spec2.json" -o "$nofile"
 
-if ! command -v python3 >/dev/null 2>&1; then
-	while [ $n -lt 20 ]; do ok "# SKIP python3 is missing"; done
-	exit 0
-fi
+command -v python3 >/dev/null 2>&1 || skip_rest "python3 is missing"
 
 # 1. An impossible wall-time limit: every repetition is invalid, each run
 #    retried once, the summary falls back to all of them, the table says so.
@@ -90,7 +43,7 @@ if grep -q "pthread, 1 thread, repetition 3 invalid: wall 0.0[0-9]* s for 0.020 
 else
 	not_ok "stderr: $(cat "$out.wall.stderr")"
 fi
-py "$out.wall.json" "wall=0: 3 repetitions per run (2 + 1 retry), all kept with their reason, run flagged invalid" <<'PY'
+pycheck "wall=0: 3 repetitions per run (2 + 1 retry), all kept with their reason, run flagged invalid" "$out.wall.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert len(d["runs"]) == 2
@@ -108,9 +61,9 @@ for r in d["runs"]:
 PY
 
 # 2. --retries 0 keeps the invalid repetitions without re-running.
-"$LB" run -m pthread -t 1 -d 20ms --warmup 0 -r 2 --retries 0 --gate wall=0 \
-	-q -o "$out.r0.json" >/dev/null 2>&1
-py "$out.r0.json" "--retries 0: 2 repetitions, both invalid, none re-run" <<'PY'
+quiet_run "$out.r0.json" -m pthread -t 1 -d 20ms --warmup 0 -r 2 --retries 0 \
+	--gate wall=0
+pycheck "--retries 0: 2 repetitions, both invalid, none re-run" "$out.r0.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["runs"][0]
 assert r["config"]["retries"] == 0
@@ -118,9 +71,9 @@ assert [x["valid"] for x in r["reps"]] == [False, False], r["reps"]
 PY
 
 # 3. --no-gate: nothing judged, nothing re-run.
-"$LB" run -m pthread -t 1 -d 20ms --warmup 0 -r 2 --gate wall=0 --no-gate \
-	-q -o "$out.off.json" >/dev/null 2>&1
-py "$out.off.json" "--no-gate: every repetition valid, gate null" <<'PY'
+quiet_run "$out.off.json" -m pthread -t 1 -d 20ms --warmup 0 -r 2 --gate wall=0 \
+	--no-gate
+pycheck "--no-gate: every repetition valid, gate null" "$out.off.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))["runs"][0]
 assert r["config"]["gate"] is None
@@ -134,11 +87,11 @@ sh -c 'while :; do :; done' &
 spinners="$!"
 sh -c 'while :; do :; done' &
 spinners="$spinners $!"
-"$LB" run -m pthread -t 2 -d 100ms --warmup 0 -r 1 --retries 0 \
-	--gate other_cpu=0 -q -o "$out.busy.json" >/dev/null 2>&1
+quiet_run "$out.busy.json" -m pthread -t 2 -d 100ms --warmup 0 -r 1 --retries 0 \
+	--gate other_cpu=0
 for p in $spinners; do kill "$p" 2>/dev/null; done
 spinners=""
-py "$out.busy.json" "two spinning processes, other_cpu=0: 'other processes used' with the CPU they took" <<'PY'
+pycheck "two spinning processes, other_cpu=0: 'other processes used' with the CPU they took" "$out.busy.json" <<'PY'
 import json, re, sys
 x = json.load(open(sys.argv[1]))["runs"][0]["reps"][0]
 assert x["valid"] is False, x
@@ -168,7 +121,7 @@ kill -STOP "$child" 2>/dev/null
 sleep 0.25
 kill -CONT "$child" 2>/dev/null
 wait $lbpid
-py "$out.stop.json" "stopped repetition: invalid (wall), replaced by a retry, summary over the 3 valid ones" <<'PY'
+pycheck "stopped repetition: invalid (wall), replaced by a retry, summary over the 3 valid ones" "$out.stop.json" <<'PY'
 import json, re, statistics, sys
 r = json.load(open(sys.argv[1]))["runs"][0]
 reps = r["reps"]
@@ -185,16 +138,15 @@ PY
 
 # 6. The schema accepts the new keys.
 if python3 -c 'import jsonschema' 2>/dev/null; then
-	py "$out.wall.json" "a file with invalid repetitions validates against results/schema.json" <<PY
+	pycheck "a file with invalid repetitions validates against results/schema.json" "$out.wall.json" <<PY
 import json, sys, jsonschema
 jsonschema.validate(json.load(open(sys.argv[1])), json.load(open("$src/results/schema.json")))
 PY
 else
-	ok "# SKIP python3-jsonschema is not installed"
+	skip "python3-jsonschema is not installed"
 fi
 
 # 7. --resume: a run that used its retries is complete, invalid or not.
-mkdir -p "$out"
 printf '{"methods": ["pthread"], "threads": [1], "duration": "20ms", "warmup": "0", "reps": 2, "retries": 1, "gate": "wall=0"}\n' >"$out/spec.json"
 "$LB" sweep "$out/spec.json" -q -o "$out/s.json" >/dev/null 2>&1
 "$LB" sweep "$out/spec.json" --resume -o "$out/s.json" >"$out.stdout" 2>&1
@@ -206,8 +158,7 @@ else
 fi
 
 # 8. compare reads only valid repetitions, and says how many it left out.
-"$LB" run -m pthread -t 1 -d 20ms --warmup 0 -r 6 --no-gate -q \
-	-o "$out.base.json" >/dev/null 2>&1
+quiet_run "$out.base.json" -m pthread -t 1 -d 20ms --warmup 0 -r 6 --no-gate
 python3 - "$out.base.json" "$out.new.json" "$out.ctl.json" <<'PY'
 import copy, json, sys
 d = json.load(open(sys.argv[1]))
@@ -252,4 +203,4 @@ if [ $rc -eq 1 ] && grep -q "REGRESSION" "$out.cmp"; then
 else
 	not_ok "compare control (rc $rc): $(cat "$out.cmp")"
 fi
-[ $failed -eq 0 ]
+finish

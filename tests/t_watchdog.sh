@@ -7,43 +7,10 @@
 # good one is measured; exit status 3 (a run could not complete wins over 1,
 # a check failed).  Then the parent's own deadline (a stopped child), the
 # in-process mode, running out of processes, threads, memory and disk.
-LB=${LOCKBENCH:-./lockbench}
-d=watchdog-out.$$
-rm -rf "$d"
-mkdir "$d"
-trap 'rm -rf "$d"' EXIT
-n=0
-failed=0
-echo "1..16"
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-}
-
-# check DESCRIPTION COMMAND...: ok if COMMAND succeeds
-check() {
-	desc=$1
-	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
-}
-
-# field FILE METHOD EXPR: print EXPR (Python, r = the run of METHOD)
-field() {
-	python3 - "$1" "$2" "$3" <<'PY'
-import json, sys
-runs = [r for r in json.load(open(sys.argv[1]))["runs"]
-        if r["config"]["method"] == sys.argv[2]]
-r = runs[0] if runs else None
-print(eval(sys.argv[3]) if r else "no-such-run")
-PY
-}
+. "${top_srcdir:-.}/tests/lib.sh"
+scratch watchdog
+d=$out
+plan 16
 
 # ASan handles SIGSEGV itself (and exits 1): let the signal kill the child.
 under_asan=${ASAN_OPTIONS:+yes}
@@ -60,26 +27,26 @@ f=$d/r.json
 check "the sweep ends in bounded time ($((t1 - t0)) s < 30 s)" \
 	[ $((t1 - t0)) -lt 30 ]
 check "exit status 3: a run could not complete (rc $rc)" [ $rc -eq 3 ]
-s=$(field "$f" never-unlock 'r["status"] + ": " + r.get("error", "")')
+s=$(field "$f" 'r["status"] + ": " + r.get("error", "")' never-unlock)
 case $s in
 "error: stalled: 2 of 2 worker threads"*"stuck in lock() (futex wait on the lock word)"*)
 	ok "never-unlock: $s" ;;
 *) not_ok "never-unlock: $s" ;;
 esac
-s=$(field "$f" never-unlock 'len(r["reps"])')
+s=$(field "$f" 'len(r["reps"])' never-unlock)
 check "never-unlock: no repetition after the stall (got $s)" [ "$s" = 1 ]
-s=$(field "$f" crash-lock 'r["status"] + ": " + r.get("error", "")')
+s=$(field "$f" 'r["status"] + ": " + r.get("error", "")' crash-lock)
 case $s in
 "error: the worker process was killed by SIGSEGV"*) ok "crash-lock: $s" ;;
 *) not_ok "crash-lock: $s" ;;
 esac
-s=$(field "$f" no-exclusion 'r["status"] + ": " + r["reps"][0].get("failure", "")')
+s=$(field "$f" 'r["status"] + ": " + r["reps"][0].get("failure", "")' no-exclusion)
 case $s in
 "failed: mutual exclusion broken: protected counter "*", atomic counter "*)
 	ok "no-exclusion: $s" ;;
 *) not_ok "no-exclusion: $s" ;;
 esac
-s=$(field "$f" pthread 'r["status"] + " " + str(len(r["reps"])) + " " + str(r["summary"]["ops_per_sec"]["median"] > 0)')
+s=$(field "$f" 'r["status"] + " " + str(len(r["reps"])) + " " + str(r["summary"]["ops_per_sec"]["median"] > 0)' pthread)
 check "pthread measured after the stall and the crash: $s" \
 	[ "$s" = "ok 3 True" ]
 if grep -q "never-unlock, 2 threads: stalled" "$d/err" &&
@@ -97,7 +64,7 @@ LOCKBENCH_ISOLATE=0 LOCKBENCH_TEST_LOCKS=1 "$LB" run -m never-unlock,pthread \
 	-t 2 --duration 50ms --warmup 0 --stall-timeout 200ms -r 1 -q \
 	-o "$d/i.json" >/dev/null 2>"$d/err"
 rc=$?
-s=$(field "$d/i.json" never-unlock 'r["status"]')/$(field "$d/i.json" pthread 'r["status"]')
+s=$(field "$d/i.json" 'r["status"]' never-unlock)/$(field "$d/i.json" 'r["status"]' pthread)
 check "LOCKBENCH_ISOLATE=0: stall reported, pthread ok, exit 3 ($s, rc $rc)" \
 	[ "$s/$rc" = "error/ok/3" ]
 
@@ -122,7 +89,7 @@ done
 [ -n "$child" ] && kill -STOP "$child"
 wait $pid
 rc=$?
-s=$(field "$d/s.json" pthread 'r["status"] + ": " + r.get("error", "")')
+s=$(field "$d/s.json" 'r["status"] + ": " + r.get("error", "")' pthread)
 case "$rc $s" in
 "3 error: stalled: the worker process did not finish within "*"was killed; it was "*)
 	ok "a stopped child is killed at the parent's deadline: $s" ;;
@@ -145,7 +112,7 @@ if command -v prlimit >/dev/null 2>&1 &&
 		--duration 10ms --warmup 0 -r 1 -q -o "$d/n.json" \
 		>/dev/null 2>"$d/err"
 	rc=$?
-	s=$(field "$d/n.json" pthread 'r["status"] + ": " + r.get("error", "")')
+	s=$(field "$d/n.json" 'r["status"] + ": " + r.get("error", "")' pthread)
 	case "$rc $s" in
 	"3 error: cannot create worker thread "*" of 64: Resource temporarily unavailable (process limit RLIMIT_NPROC, or no memory for its stack)")
 		ok "RLIMIT_NPROC: $s" ;;
@@ -155,28 +122,28 @@ if command -v prlimit >/dev/null 2>&1 &&
 		--duration 10ms --warmup 0 -r 1 -q -o "$d/n.json" \
 		>/dev/null 2>"$d/err"
 	rc=$?
-	s=$(field "$d/n.json" pthread 'r["status"] + ": " + r.get("error", "")')
+	s=$(field "$d/n.json" 'r["status"] + ": " + r.get("error", "")' pthread)
 	case "$rc $s" in
 	"3 error: cannot fork the worker process for the repetition: Resource temporarily unavailable"*)
 		ok "RLIMIT_NPROC, no fork: $s" ;;
 	*) not_ok "RLIMIT_NPROC, no fork (rc $rc): $s $(cat "$d/err")" ;;
 	esac
 else
-	ok "# SKIP RLIMIT_NPROC: needs prlimit, and setpriv when root"
-	ok "# SKIP RLIMIT_NPROC, no fork: needs prlimit, and setpriv when root"
+	skip "RLIMIT_NPROC: needs prlimit, and setpriv when root"
+	skip "RLIMIT_NPROC, no fork: needs prlimit, and setpriv when root"
 fi
 
 # Out of memory for thread stacks: an address-space limit (--pin none:
 # libhwloc 2.9 dereferences a failed malloc when binding; not under ASan,
 # whose shadow memory needs terabytes of address space).
 if [ -n "$under_asan" ] || ! command -v prlimit >/dev/null 2>&1; then
-	ok "# SKIP RLIMIT_AS: under AddressSanitizer or without prlimit"
+	skip "RLIMIT_AS: under AddressSanitizer or without prlimit"
 else
 	prlimit --as=$((160 * 1024 * 1024)) "$LB" run -m pthread -t 1024 --pin none \
 		--duration 10ms --warmup 0 -r 1 -q -o "$d/m.json" \
 		>/dev/null 2>"$d/err"
 	rc=$?
-	s=$(field "$d/m.json" pthread 'r["status"] + ": " + r.get("error", "")')
+	s=$(field "$d/m.json" 'r["status"] + ": " + r.get("error", "")' pthread)
 	case "$rc $s" in
 	"3 error: cannot create worker thread "*" of 1024: Resource temporarily unavailable"* | \
 		"3 error: "*"out of memory allocating"*)
@@ -187,8 +154,7 @@ fi
 
 # A disk that fills while writing (RLIMIT_FSIZE: writes fail with EFBIG):
 # a clear error, exit 3, and the previous file intact, no temporary left.
-"$LB" run -m pthread -t 1 --duration 10ms --warmup 0 -r 1 -q \
-	-o "$d/full.json" >/dev/null 2>&1
+quiet_run "$d/full.json" -m pthread -t 1 --duration 10ms --warmup 0 -r 1
 cp "$d/full.json" "$d/full.orig"
 (
 	trap '' XFSZ
@@ -203,4 +169,4 @@ if [ $rc -eq 3 ] && cmp -s "$d/full.json" "$d/full.orig" && [ "$tmp" -eq 0 ] &&
 else
 	not_ok "disk full (rc $rc, tmp $tmp): $(cat "$d/err")"
 fi
-[ $failed -eq 0 ]
+finish

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tap.h - a few lines of the Test Anything Protocol, for automake's
- * tap-driver.  Plans are declared up front; tap_done() returns the exit
- * status (1 if anything failed).
+ * tap-driver: every C test prints through it.  Plans are declared up
+ * front; tap_done() returns the exit status (1 if anything failed, or if
+ * the count of test points is not the plan's).
  */
 #ifndef LB_TESTS_TAP_H
 #define LB_TESTS_TAP_H
@@ -11,10 +12,11 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-static int tap_count, tap_failed;
+static int tap_count, tap_failed, tap_planned = -1;
 
 static inline void tap_plan(int n)
 {
+	tap_planned = n;
 	printf("1..%d\n", n);
 	fflush(stdout);
 }
@@ -60,8 +62,12 @@ tap_diag(const char *fmt, ...)
 	fflush(stdout);
 }
 
+/* A test that ran fewer or more points than its plan fails here too. */
 static inline int tap_done(void)
 {
+	if (tap_planned >= 0 && tap_count != tap_planned)
+		tap_ok(false, "ran %d tests, planned %d", tap_count,
+		       tap_planned);
 	return tap_failed ? 1 : 0;
 }
 

@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: MIT */
 #include <math.h>
-#include <string.h>
 
 #include "runtime/hist.h"
 #include "runtime/atomics.h"
@@ -165,20 +164,4 @@ bool lb_worker_phase(struct lb_worker *w, unsigned int word, uint64_t ops)
 	default:
 		lb_die("unknown phase word %#x", word);
 	}
-}
-
-const struct lb_workload *const lb_workloads[] = {
-	&lb_workload_counter, &lb_workload_rwmix, &lb_workload_acquire,
-	&lb_workload_offload, &lb_workload_bql,
-};
-const unsigned int lb_nworkloads = LB_ARRAY_SIZE(lb_workloads);
-
-const struct lb_workload *lb_workload_find(const char *name)
-{
-	unsigned int i;
-
-	for (i = 0; i < lb_nworkloads; i++)
-		if (!strcmp(lb_workloads[i]->name, name))
-			return lb_workloads[i];
-	return NULL;
 }

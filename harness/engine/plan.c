@@ -17,6 +17,7 @@
 #include "harness/util/options.h"
 #include "harness/engine/plan.h"
 #include "harness/engine/runner.h"
+#include "harness/engine/slowdown.h"
 #include "harness/util/signals.h"
 #include "runtime/clock.h"
 #include "workloads/delay.h"
@@ -589,6 +590,8 @@ static void run_one(struct engine_state *st, struct lb_run_record *rec)
 	int rc;
 
 	cfg.lock_index = lb_lock_index(rec->ops);
+	/* 0 except in tests; calibrated once per configuration. */
+	cfg.extra_cs_iters = lb_test_slowdown_iters(&cfg);
 	rc = lb_run_rep(&cfg, res);
 	if (rc == LB_REP_INTERRUPTED) {
 		int sig = lb_interrupted();

@@ -26,7 +26,6 @@
 #include "harness/util/options.h"
 #include "harness/engine/runner.h"
 #include "harness/util/signals.h"
-#include "harness/engine/slowdown.h"
 #include "harness/analysis/stats.h"
 #include "runtime/atomics.h"
 #include "runtime/clock.h"
@@ -1356,11 +1355,9 @@ static bool isolation_wanted(void)
 
 int lb_run_rep(const struct lb_rep_cfg *cfg, struct lb_rep_result *res)
 {
-	/* 0 except in tests; calibrated once per configuration, here. */
-	uint64_t extra_cs_iters = lb_test_slowdown_iters(cfg);
-
-	return isolation_wanted() ? run_rep_isolated(cfg, res, extra_cs_iters) :
-				    run_rep_inproc(cfg, res, extra_cs_iters);
+	return isolation_wanted() ?
+		       run_rep_isolated(cfg, res, cfg->extra_cs_iters) :
+		       run_rep_inproc(cfg, res, cfg->extra_cs_iters);
 }
 
 unsigned int lb_rep_workers(const struct lb_rep_cfg *cfg)

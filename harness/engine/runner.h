@@ -47,6 +47,13 @@ struct lb_rep_cfg {
 	/* Latency sampling: LB_SAMPLE_AUTO, LB_SAMPLE_OFF or an interval. */
 	uint32_t sample_every;
 	double ns_per_cycle; /* cycle counter calibration */
+	/*
+	 * Test-only: busy iterations added to each critical section
+	 * (LOCKBENCH_TEST_SLOWDOWN, slowdown.h); 0 otherwise.  Set by the
+	 * caller, so that the runner never calls the slowdown, which runs
+	 * probe repetitions of its own.
+	 */
+	uint64_t extra_cs_iters;
 };
 
 struct lb_rep_result {

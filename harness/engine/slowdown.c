@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * slowdown.c - LOCKBENCH_TEST_SLOWDOWN (see slowdown.h).  Test-only: the
- * runner asks it for extra critical-section work before each repetition.
+ * plan asks it for extra critical-section work before each repetition
+ * (lb_rep_cfg.extra_cs_iters), and it runs probe repetitions of its own.
  */
 #include <math.h>
 #include <stdbool.h>
@@ -26,8 +27,6 @@ static struct {
 	char method[MAX_ENTRIES][64];
 	double pct[MAX_ENTRIES];
 	double ns_per_iter;
-	bool probing;
-	uint64_t probe_extra; /* what a probe repetition gets */
 	/* Configurations already probed: the extra iterations they get. */
 	unsigned int nprobed;
 	struct {
@@ -104,8 +103,7 @@ static double probe_ns_per_op(const struct lb_rep_cfg *cfg, uint64_t extra,
 
 	probe.duration_ns = PROBE_NS;
 	probe.warmup_ns = PROBE_NS / 4;
-	sd.probing = true;
-	sd.probe_extra = extra;
+	probe.extra_cs_iters = extra;
 	for (i = 0; i < trials; i++) {
 		struct lb_rep_result res;
 
@@ -118,7 +116,6 @@ static double probe_ns_per_op(const struct lb_rep_cfg *cfg, uint64_t extra,
 		}
 		lb_rep_result_free(&res);
 	}
-	sd.probing = false;
 	return best;
 }
 
@@ -163,8 +160,6 @@ uint64_t lb_test_slowdown_iters(const struct lb_rep_cfg *cfg)
 	unsigned int i;
 	uint64_t extra;
 
-	if (sd.probing)
-		return sd.probe_extra;
 	if (pct <= 0)
 		return 0;
 	for (i = 0; i < sd.nprobed; i++)
