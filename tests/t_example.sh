@@ -5,26 +5,11 @@
 # Makefile finds <lockbench/lock.h> through the installed lockbench.pc
 # only (a missing header or a broken .pc fails here), and the installed
 # binary validates the lock and runs it briefly.
-src=${top_srcdir:-.}
-build=${top_builddir:-.}
-d=$(cd "$build" && pwd)/example-out.$$
-rm -rf "$d"
-mkdir "$d"
-trap 'rm -rf "$d"' EXIT
-n=0
-failed=0
-echo "1..5"
-
-ok() {
-	n=$((n + 1))
-	echo "ok $n - $1"
-}
-
-not_ok() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-}
+. "${top_srcdir:-.}/tests/lib.sh"
+build=$(cd "${top_builddir:-.}" && pwd)
+scratch example
+d=$(cd "$out" && pwd)
+plan 5
 
 # Our own make, not the one running the suite (its jobserver).
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -C "$build" install \
@@ -80,4 +65,4 @@ if [ $rc = 0 ] && [ "$s" = "mylock:ok pthread:ok mylock:ok pthread:ok" ]; then
 else
 	not_ok "run (rc $rc): $s $(cat "$d/run")"
 fi
-exit $((failed > 0))
+finish
