@@ -144,11 +144,11 @@ broken() {
 		not_ok "validate $p: rc $rc, '$(cat "$d/err")'"
 	fi
 }
-broken broken-noexcl "mutual exclusion broken, 4 threads x 1 x 50000: counter [0-9]*, expected 200000, [1-9][0-9]* overlaps"
+broken no-exclusion "mutual exclusion broken, 4 threads x 1 x 50000: counter [0-9]*, expected 200000, [1-9][0-9]* overlaps"
 broken broken-recursive "recursion broken: locked 3 times by one thread, another thread GOT IT"
 broken broken-fifo "FIFO order broken, 4 queued waiters, 3 rounds: [a-z0-9 ]*\(waiters got the lock while it was held\|went to waiter\)"
-broken broken-deadlock "no verdict after 2 s: deadlock?" --timeout 2s
-broken broken-crash "crashed: signal 11 (Segmentation fault)"
+broken never-unlock "no verdict after 2 s: deadlock?" --timeout 2s
+broken crash-lock "crashed: signal 11 (Segmentation fault)"
 
 bad "nothing to validate" validate
 bad "unknown method 'nosuch'" validate --lock-lib "$P/plug-ticket.so" -m nosuch
@@ -159,9 +159,9 @@ rc=$?
 	not_ok "validate -m ticket: rc $rc $(cat "$d/out")"
 
 # run under the watchdog: deadlock, crash, no exclusion.
-"$LB" run --lock-lib "$P/broken-deadlock.so" --lock-lib "$P/broken-crash.so" \
-	--lock-lib "$P/broken-noexcl.so" \
-	-m broken-deadlock,broken-crash,broken-noexcl,pthread -t 2 -r 2 \
+"$LB" run --lock-lib "$P/never-unlock.so" --lock-lib "$P/crash-lock.so" \
+	--lock-lib "$P/no-exclusion.so" \
+	-m never-unlock,crash-lock,no-exclusion,pthread -t 2 -r 2 \
 	--duration 100ms --warmup 20ms --stall-timeout 500ms -q \
 	-o "$d/w.json" >/dev/null 2>&1
 rc=$?
@@ -172,9 +172,9 @@ for r in json.load(open(sys.argv[1]))["runs"]:
     why = r.get("error") or (r["reps"][0].get("failure") if r["reps"] else "")
     print(r["config"]["method"], r["status"], why or "")
 PY
-for want in "broken-deadlock error stalled: " \
-	"broken-crash error the worker process was killed by SIGSEGV" \
-	"broken-noexcl failed mutual exclusion broken: " "pthread ok"; do
+for want in "never-unlock error stalled: " \
+	"crash-lock error the worker process was killed by SIGSEGV" \
+	"no-exclusion failed mutual exclusion broken: " "pthread ok"; do
 	if grep -q "^$want" "$d/w"; then
 		ok "watchdog: $(grep "^$want" "$d/w" | cut -c1-100)"
 	else

@@ -2,12 +2,13 @@
 /*
  * broken.c - plugins that are wrong on purpose, one per BROKEN_* macro,
  * for the tests of `lockbench validate`, of the loader's refusals and of
- * the watchdog (the test-only locks of locks/testlocks.h, as plugins):
+ * the watchdog (tests/t_watchdog.sh; these were test-only methods built
+ * into lockbench before plugins existed):
  *
- *   BROKEN_NOEXCL    "broken-noexcl": lock and unlock do nothing
- *   BROKEN_DEADLOCK  "broken-deadlock": a futex mutex whose unlock does
+ *   BROKEN_NOEXCL    "no-exclusion": lock and unlock do nothing
+ *   BROKEN_DEADLOCK  "never-unlock": a futex mutex whose unlock does
  *                    nothing (the second acquisition never returns)
- *   BROKEN_CRASH     "broken-crash": a futex mutex that raises SIGSEGV on
+ *   BROKEN_CRASH     "crash-lock": a futex mutex that raises SIGSEGV on
  *                    its 1000th acquisition
  *   BROKEN_RECURSIVE "broken-recursive": no exclusion, claims recursion
  *   BROKEN_FIFO      "broken-fifo": no exclusion, claims FIFO order (its
@@ -87,7 +88,7 @@ static __attribute__((unused)) unsigned int all_queued(void *lock, void *holder)
 }
 
 #if defined(BROKEN_NOEXCL)
-#define NAME "broken-noexcl"
+#define NAME "no-exclusion"
 #define LOCK_OP nop
 #define UNLOCK_OP nop
 #elif defined(BROKEN_RECURSIVE)
@@ -102,9 +103,9 @@ static __attribute__((unused)) unsigned int all_queued(void *lock, void *holder)
 #define FLAGS LOCKBENCH_LOCK_FIFO
 #define QUEUED all_queued
 #elif defined(BROKEN_DEADLOCK)
-#define NAME "broken-deadlock"
+#define NAME "never-unlock"
 #elif defined(BROKEN_CRASH)
-#define NAME "broken-crash"
+#define NAME "crash-lock"
 #else
 #define NAME "broken-desc"
 #endif
