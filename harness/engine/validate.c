@@ -597,7 +597,7 @@ static void test_trylock(struct vctx *v)
  * recursive).
  */
 #define RECURSION_DEPTH 3
-#define RECURSION_WAIT_NS 20000000ull
+#define RECURSION_WAIT_NS 100000000ull
 
 static void recursion_other(void *arg)
 {

@@ -11,14 +11,17 @@
  *   BROKEN_CRASH     "crash-lock": a futex mutex that raises SIGSEGV on
  *                    its 1000th acquisition
  *   BROKEN_RECURSIVE "broken-recursive": no exclusion, claims recursion
- *   BROKEN_FIFO      "broken-fifo": no exclusion, claims FIFO order (its
- *                    queued() says everybody is in line at once)
+ *   BROKEN_FIFO      "broken-fifo": excludes, but hands the lock to the
+ *                    LAST waiter in line (a stack), and claims FIFO
  *   BROKEN_ABI       a descriptor of ABI 2
  *   BROKEN_SIZE=N    lock_size N (0, or gigabytes)
  *   BROKEN_NOLOCK    lock is NULL
  *   BROKEN_NODESC    no descriptor at all
  */
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 
 #include "plugin.h"
 
@@ -82,9 +85,77 @@ static __attribute__((unused)) void nop(void *lock, void *node)
 	__asm__ __volatile__("" ::: "memory");
 }
 
-static __attribute__((unused)) unsigned int all_queued(void *lock, void *holder)
+/*
+ * The LIFO lock: a held flag and a stack of waiters, all under a pthread
+ * mutex; unlock hands the lock to the waiter on top.  Waiters spin (with
+ * sched_yield) on their own node's granted flag.
+ */
+struct lifo {
+	pthread_mutex_t m;
+	bool held; /* under m */
+	struct lifo_node *top; /* under m */
+	unsigned int depth; /* under m; read relaxed by queued() */
+};
+
+struct lifo_node {
+	struct lifo_node *next; /* under m */
+	bool granted; /* set by the unlocker (release) */
+};
+
+static __attribute__((unused)) int lifo_init(void *lock,
+					     const struct lockbench_lock_cfg *c)
 {
-	return 1000;
+	struct lifo *l = lock;
+
+	l->held = false;
+	l->top = NULL;
+	l->depth = 0;
+	return pthread_mutex_init(&l->m, NULL);
+}
+
+static __attribute__((unused)) void lifo_lock(void *lock, void *node)
+{
+	struct lifo *l = lock;
+	struct lifo_node *n = node;
+
+	pthread_mutex_lock(&l->m);
+	if (!l->held) {
+		l->held = true;
+		pthread_mutex_unlock(&l->m);
+		return;
+	}
+	__atomic_store_n(&n->granted, false, __ATOMIC_RELAXED);
+	n->next = l->top;
+	l->top = n;
+	__atomic_store_n(&l->depth, l->depth + 1, __ATOMIC_RELAXED);
+	pthread_mutex_unlock(&l->m);
+	while (!__atomic_load_n(&n->granted, __ATOMIC_ACQUIRE))
+		sched_yield();
+}
+
+static __attribute__((unused)) void lifo_unlock(void *lock, void *node)
+{
+	struct lifo *l = lock;
+	struct lifo_node *n;
+
+	pthread_mutex_lock(&l->m);
+	n = l->top;
+	if (n) {
+		l->top = n->next;
+		__atomic_store_n(&l->depth, l->depth - 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&n->granted, true, __ATOMIC_RELEASE);
+	} else {
+		l->held = false;
+	}
+	pthread_mutex_unlock(&l->m);
+}
+
+static __attribute__((unused)) unsigned int lifo_queued(void *lock,
+							void *holder)
+{
+	struct lifo *l = lock;
+
+	return __atomic_load_n(&l->depth, __ATOMIC_RELAXED);
 }
 
 #if defined(BROKEN_NOEXCL)
@@ -98,10 +169,13 @@ static __attribute__((unused)) unsigned int all_queued(void *lock, void *holder)
 #define FLAGS LOCKBENCH_LOCK_RECURSIVE
 #elif defined(BROKEN_FIFO)
 #define NAME "broken-fifo"
-#define LOCK_OP nop
-#define UNLOCK_OP nop
+#define LOCK_OP lifo_lock
+#define UNLOCK_OP lifo_unlock
+#define INIT_OP lifo_init
 #define FLAGS LOCKBENCH_LOCK_FIFO
-#define QUEUED all_queued
+#define QUEUED lifo_queued
+#define BROKEN_SIZE sizeof(struct lifo)
+#define NODE_SIZE sizeof(struct lifo_node)
 #elif defined(BROKEN_DEADLOCK)
 #define NAME "never-unlock"
 #elif defined(BROKEN_CRASH)
@@ -123,6 +197,12 @@ static __attribute__((unused)) unsigned int all_queued(void *lock, void *holder)
 #ifndef FLAGS
 #define FLAGS LOCKBENCH_LOCK_SLEEPS
 #endif
+#ifndef INIT_OP
+#define INIT_OP fm_init
+#endif
+#ifndef NODE_SIZE
+#define NODE_SIZE 0
+#endif
 #ifndef QUEUED
 #define QUEUED NULL
 #endif
@@ -139,7 +219,8 @@ const struct lockbench_lock lockbench_lock_plugin = {
 	.summary = "TEST ONLY: broken on purpose (tests/plugins/broken.c)",
 	.flags = FLAGS,
 	.lock_size = BROKEN_SIZE,
-	.init = fm_init,
+	.node_size = NODE_SIZE,
+	.init = INIT_OP,
 	.destroy = fm_destroy,
 	.lock = LOCK_OP,
 	.unlock = UNLOCK_OP,
