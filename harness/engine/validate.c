@@ -259,35 +259,52 @@ static unsigned int iters_for(const struct vctx *v)
 	return v->ops->flags & LB_DELEGATES ? v->iters / 10 : v->iters;
 }
 
+/*
+ * Run @body in @n threads x @k workers (coroutines when k > 1 or the method
+ * needs them), @iters operations each, all from one start line, on
+ * sh->lock.  With @trylock, every second worker acquires by trylock now
+ * and then.
+ */
+static void run_workers(struct shared *sh, unsigned int n, unsigned int k,
+			unsigned int iters, void (*body)(void *), bool trylock)
+{
+	const struct lb_lock_ops *ops = sh->ops;
+	struct tthread *t = lb_xzalloc(n * sizeof(*t));
+	struct tworker *w = lb_xzalloc(n * k * sizeof(*w));
+	unsigned int i;
+
+	for (i = 0; i < n * k; i++)
+		w[i] = (struct tworker){ .sh = sh,
+					 .node = node_new(ops),
+					 .id = i,
+					 .iters = iters,
+					 .use_trylock = trylock && i % 2 == 1 };
+	for (i = 0; i < n; i++) {
+		t[i] = (struct tthread){ .workers = &w[i * k],
+					 .k = k,
+					 .body = body };
+		tthread_start(&t[i], k > 1 || needs_coroutine(ops));
+	}
+	open_start_line(sh, n * k);
+	tthreads_join(t, n);
+	for (i = 0; i < n * k; i++)
+		free(w[i].node);
+	free(w);
+	free(t);
+}
+
 static void test_exclusion(struct vctx *v, unsigned int n, unsigned int k)
 {
 	const struct lb_lock_ops *ops = v->ops;
 	struct shared sh = { .ops = ops };
-	struct tthread *t;
-	struct tworker *w;
-	unsigned int i, iters = iters_for(v) / k;
+	unsigned int iters = iters_for(v) / k;
 	uint64_t want = (uint64_t)n * k * iters;
 	bool ok;
 
 	sh.lock = lock_new(v, "mutual exclusion");
 	if (!sh.lock)
 		return;
-	t = lb_xzalloc(n * sizeof(*t));
-	w = lb_xzalloc(n * k * sizeof(*w));
-	for (i = 0; i < n * k; i++)
-		w[i] = (struct tworker){ .sh = &sh,
-					 .node = node_new(ops),
-					 .id = i,
-					 .iters = iters,
-					 .use_trylock = i % 2 == 1 };
-	for (i = 0; i < n; i++) {
-		t[i] = (struct tthread){ .workers = &w[i * k],
-					 .k = k,
-					 .body = stress_body };
-		tthread_start(&t[i], k > 1 || needs_coroutine(ops));
-	}
-	open_start_line(&sh, n * k);
-	tthreads_join(t, n);
+	run_workers(&sh, n, k, iters, stress_body, true);
 	ok = sh.counter == want && !sh.overlaps;
 	say(v, ok,
 	    "%s: mutual exclusion%s, %u threads x %u%s x %u: counter %llu, "
@@ -296,10 +313,6 @@ static void test_exclusion(struct vctx *v, unsigned int n, unsigned int k)
 	    iters, (unsigned long long)sh.counter, (unsigned long long)want,
 	    sh.overlaps);
 	ops->destroy(sh.lock);
-	for (i = 0; i < n * k; i++)
-		free(w[i].node);
-	free(w);
-	free(t);
 	free(sh.lock);
 }
 
@@ -480,29 +493,13 @@ static void test_rw(struct vctx *v, unsigned int n, unsigned int k)
 {
 	const struct lb_lock_ops *ops = v->ops;
 	struct shared sh = { .ops = ops };
-	struct tthread *t;
-	struct tworker *w;
-	unsigned int i, iters = iters_for(v) / k;
+	unsigned int iters = iters_for(v) / k;
 	bool ok;
 
 	sh.lock = lock_new(v, "reader/writer exclusion");
 	if (!sh.lock)
 		return;
-	t = lb_xzalloc(n * sizeof(*t));
-	w = lb_xzalloc(n * k * sizeof(*w));
-	for (i = 0; i < n * k; i++)
-		w[i] = (struct tworker){ .sh = &sh,
-					 .node = node_new(ops),
-					 .id = i,
-					 .iters = iters };
-	for (i = 0; i < n; i++) {
-		t[i] = (struct tthread){ .workers = &w[i * k],
-					 .k = k,
-					 .body = rw_body };
-		tthread_start(&t[i], k > 1 || needs_coroutine(ops));
-	}
-	open_start_line(&sh, n * k);
-	tthreads_join(t, n);
+	run_workers(&sh, n, k, iters, rw_body, false);
 	ok = sh.writes && sh.counter == sh.writes && !sh.overlaps;
 	say(v, ok,
 	    "%s: reader/writer exclusion%s, %u threads x %u%s x %u (1 in 4 "
@@ -512,10 +509,6 @@ static void test_rw(struct vctx *v, unsigned int n, unsigned int k)
 	    iters, (unsigned long long)sh.counter,
 	    (unsigned long long)sh.writes, sh.overlaps, sh.max_readers);
 	ops->destroy(sh.lock);
-	for (i = 0; i < n * k; i++)
-		free(w[i].node);
-	free(w);
-	free(t);
 	free(sh.lock);
 }
 
