@@ -5,8 +5,9 @@
 # synthetic file with latency percentiles; the acquire and offload charts
 # from small real runs made here (and from the committed acquire and offload
 # examples); bad latency_ns / loop_progress / offload_mode values; the
-# index page; --data-only and the missing-gnuplot path; and the index page
-# rendered by headless Chromium into a screenshot that must not be blank.
+# index page; --data-only, the missing-gnuplot and missing-templates paths;
+# and the index page rendered by headless Chromium into a screenshot that
+# must not be blank.
 LB=${LOCKBENCH:-./lockbench}
 src=${top_srcdir:-.}
 out=plot-out.$$
@@ -24,11 +25,11 @@ chart_ok() {
 	fi
 }
 
-echo "1..22"
+echo "1..23"
 ex="$src/results/examples"
 if [ ! -x "$(sed -n 's/^#define LB_GNUPLOT "\(.*\)"$/\1/p' "${top_builddir:-.}/config.h")" ] ||
 	! command -v python3 >/dev/null 2>&1; then
-	for i in $(seq 1 22); do echo "ok $i # SKIP gnuplot or python3 is missing"; done
+	for i in $(seq 1 23); do echo "ok $i # SKIP gnuplot or python3 is missing"; done
 	exit 0
 fi
 
@@ -79,6 +80,14 @@ if [ $rc -eq 2 ] && [ "$(wc -l <"$out.err")" -eq 1 ] &&
 	ok "without gnuplot: says so, exit 2 ($(cat "$out.err"))"
 else
 	not_ok "without gnuplot (rc=$rc): $(cat "$out.err")"
+fi
+"$LB" plot --templates "$out.none" "$ex/cs0.json" -o "$out.t" >"$out.log" 2>"$out.err"
+rc=$?
+if [ $rc -eq 2 ] && [ "$(wc -l <"$out.err")" -eq 1 ] && [ ! -e "$out.t" ] &&
+	grep -q "no gnuplot templates in '$out.none'" "$out.err"; then
+	ok "--templates without templates: says so, exit 2, nothing written"
+else
+	not_ok "--templates without templates (rc=$rc): $(cat "$out.err")"
 fi
 python3 "$src/tests/mkresult.py" "$out.v9.json" --schema-version 9
 "$LB" plot "$out.v9.json" -o "$out.f" >"$out.log" 2>"$out.err"
