@@ -41,10 +41,12 @@ static int plugin_init(unsigned int slot, void *lock,
 	return plugins[slot].info.desc->init(lock, &c);
 }
 
-#define PLUGIN_SLOTS(X)                                                      \
-	X(0)                                                                 \
-	X(1) X(2) X(3) X(4) X(5) X(6) X(7) X(8) X(9) X(10) X(11) X(12) X(13) \
-		X(14) X(15)
+/* The slots (clang-format does not settle on one layout for this list). */
+/* clang-format off */
+#define PLUGIN_SLOTS(X) \
+	X(0) X(1) X(2) X(3) X(4) X(5) X(6) X(7) \
+	X(8) X(9) X(10) X(11) X(12) X(13) X(14) X(15)
+/* clang-format on */
 #define PLUGIN_INIT(n)                                                        \
 	static int plugin_init_##n(void *lock, const struct lb_lock_cfg *cfg) \
 	{                                                                     \
