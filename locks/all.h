@@ -28,7 +28,6 @@
 #include "locks/pthread_rw.h"
 #include "locks/qspinlock.h"
 #include "locks/rfifolock.h"
-#include "locks/testlocks.h"
 #include "locks/ticket.h"
 #include "locks/tpool.h"
 #include "locks/ttas.h"
@@ -51,10 +50,7 @@
 	X(qspinlock)        \
 	X(rfifolock)        \
 	X(tpool)            \
-	X(none)             \
-	X(never_unlock)     \
-	X(crash_lock)       \
-	X(no_exclusion)
+	X(none)
 
 #define LB_FOR_EACH_RW_LOCK(X) \
 	X(corwlock)            \

@@ -31,6 +31,7 @@ enum {
 	LB_SPINS = 1u << 6, /* waiters busy-wait (never yield the CPU) */
 	LB_TEST_ONLY = 1u << 7, /* hidden from `list`, for tests */
 	LB_NO_EXCLUSION = 1u << 8, /* `none`: excludes nothing, 1 thread */
+	LB_PLUGIN = 1u << 9, /* loaded by --lock-lib (locks/plugin.c) */
 };
 
 /* Knobs a method may honour; zero means "the method's default". */
@@ -77,9 +78,23 @@ struct lb_lock_ops {
 /* For an LB_RW method's <id>_DESC: its static inline reader operations. */
 #define LB_RW_OPS(id) .rdlock = id##_rdlock, .rdunlock = id##_rdunlock
 
-/* The registry (locks/registry.c). */
-extern const struct lb_lock_ops *const lb_locks[];
-extern const unsigned int lb_nlocks;
+/*
+ * The registry (locks/registry.c): the built-in methods first, in
+ * locks/all.h order (lb_nbuiltin_locks of them), then those added at run
+ * time (plugins, tests).  Indexes never change once given.  Not locked:
+ * add before any thread reads it.
+ */
+#define LB_MAX_LOCKS 64
+extern const struct lb_lock_ops *lb_locks[LB_MAX_LOCKS];
+extern unsigned int lb_nlocks;
+extern const unsigned int lb_nbuiltin_locks;
+
+/*
+ * Add @ops (which must outlive the registry) after the others; returns its
+ * index, or -1 with a message in @err: its name is taken, or the table is
+ * full.
+ */
+int lb_registry_add(const struct lb_lock_ops *ops, char *err, size_t errlen);
 
 /* Look up by user-facing name; NULL if unknown. */
 const struct lb_lock_ops *lb_lock_find(const char *name);

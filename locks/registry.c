@@ -29,8 +29,31 @@ LB_FOR_EACH_LOCK(LB_DEFINE_OPS)
 LB_FOR_EACH_RW_LOCK(LB_RW_LISTED)
 
 #define LB_OPS_PTR(id) &id##_ops,
-const struct lb_lock_ops *const lb_locks[] = { LB_FOR_EACH_LOCK(LB_OPS_PTR) };
-const unsigned int lb_nlocks = LB_ARRAY_SIZE(lb_locks);
+#define LB_PLUS_ONE(id) +1
+const struct lb_lock_ops *lb_locks[LB_MAX_LOCKS] = { LB_FOR_EACH_LOCK(
+	LB_OPS_PTR) };
+const unsigned int lb_nbuiltin_locks = 0 LB_FOR_EACH_LOCK(LB_PLUS_ONE);
+unsigned int lb_nlocks = 0 LB_FOR_EACH_LOCK(LB_PLUS_ONE);
+
+int lb_registry_add(const struct lb_lock_ops *ops, char *err, size_t errlen)
+{
+	if (lb_lock_find(ops->name)) {
+		snprintf(err, errlen, "method name '%s' is already taken%s",
+			 ops->name,
+			 lb_lock_index(lb_lock_find(ops->name)) <
+					 lb_nbuiltin_locks ?
+				 " by a built-in method" :
+				 " by another --lock-lib");
+		return -1;
+	}
+	if (lb_nlocks == LB_MAX_LOCKS) {
+		snprintf(err, errlen, "too many methods (at most %u)",
+			 LB_MAX_LOCKS);
+		return -1;
+	}
+	lb_locks[lb_nlocks] = ops;
+	return (int)lb_nlocks++;
+}
 
 const struct lb_lock_ops *lb_lock_find(const char *name)
 {
@@ -66,6 +89,7 @@ const char *lb_lock_flags_str(unsigned int flags, char *buf, size_t len)
 		{ LB_NEEDS_COROUTINE, "coroutine" },
 		{ LB_DELEGATES, "delegates" },
 		{ LB_NO_EXCLUSION, "no-exclusion" },
+		{ LB_PLUGIN, "plugin" },
 	};
 	size_t used = 0;
 	unsigned int i;

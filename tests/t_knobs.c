@@ -97,7 +97,8 @@ static void rows(void)
 
 		tap_ok((k->help || !cli) &&
 			       (spec || (k->flags & LB_KF_RUN_ONLY)) &&
-			       (k->size || k->type == LB_KT_TEXT) &&
+			       (k->size || k->type == LB_KT_TEXT ||
+				k->type == LB_KT_LOCK_LIB) &&
 			       k->offset + k->size <=
 				       sizeof(struct lb_config) &&
 			       (k->honour == LB_HON_ALL || k->ignored) &&

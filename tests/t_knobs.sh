@@ -64,7 +64,8 @@ check "hand-off: each sample is at most its acquisition's latency range" \
 
 # A lock that excludes nothing is caught by bql's check too.
 f=$d/noex.json
-LOCKBENCH_TEST_LOCKS=1 "$LB" run -w bql -m no-exclusion -t 2 --objects 1 \
+"$LB" run --lock-lib "${top_builddir:-.}/tests/plugins/no-exclusion.so" \
+	-w bql -m no-exclusion -t 2 --objects 1 \
 	--cs 200ns $common -o "$f" >"$d/log" 2>&1
 rc=$?
 check "bql: a lock without mutual exclusion fails its check (exit $rc)" \

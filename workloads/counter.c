@@ -19,34 +19,46 @@
 #include "workloads/delay.h"
 #include "workloads/workload.h"
 
-#define COUNTER_LOOP(id)                                                      \
-	static void counter_loop_##id(struct lb_worker *w)                    \
-	{                                                                     \
-		struct lb_run *run = w->run;                                  \
-		void *lock = run->lock, *node = w->node;                      \
-		const uint64_t cs = run->cs_iters;                            \
-		const unsigned int nlines = run->cs_lines;                    \
-		const uint64_t spin = run->test_spin;                         \
-		uint64_t *lines = run->lines;                                 \
-		unsigned int seen = LB_PHASE_WARMUP;                          \
-		uint32_t countdown = 0;                                       \
-		uint64_t ops = 0, rng = w->index * 2654435761u + 1;           \
-                                                                              \
-		while (!lb_loop_stop(w, &seen, ops, &countdown)) {            \
-			LB_TIMED_HANDOFF(w, countdown, id##_lock(lock, node), \
-					 &run->ho, &run->counter);            \
-			run->counter++;                                       \
-			lb_touch_lines(lines, nlines);                        \
-			lb_delay(cs);                                         \
-			lb_spin(spin);                                        \
-			lb_handoff_release(&run->ho, &run->counter);          \
-			id##_unlock(lock, node);                              \
-			lb_fetch_add_relaxed(&run->acounter, 1);              \
-			lb_delay(lb_think_ticks(run, &rng));                  \
-			ops++;                                                \
-		}                                                             \
+/*
+ * A loop named @name: @decls declares what it needs to reach the lock
+ * (nothing for an inline method), @lock_op and @unlock_op are called as
+ * fn(lock, node).
+ */
+#define COUNTER_LOOP_FN(name, decls, lock_op, unlock_op)                    \
+	static void name(struct lb_worker *w)                               \
+	{                                                                   \
+		struct lb_run *run = w->run;                                \
+		void *lock = run->lock, *node = w->node;                    \
+		const uint64_t cs = run->cs_iters;                          \
+		const unsigned int nlines = run->cs_lines;                  \
+		const uint64_t spin = run->test_spin;                       \
+		uint64_t *lines = run->lines;                               \
+		unsigned int seen = LB_PHASE_WARMUP;                        \
+		uint32_t countdown = 0;                                     \
+		uint64_t ops = 0, rng = w->index * 2654435761u + 1;         \
+		decls                                                       \
+                                                                            \
+			while (!lb_loop_stop(w, &seen, ops, &countdown))    \
+		{                                                           \
+			LB_TIMED_HANDOFF(w, countdown, lock_op(lock, node), \
+					 &run->ho, &run->counter);          \
+			run->counter++;                                     \
+			lb_touch_lines(lines, nlines);                      \
+			lb_delay(cs);                                       \
+			lb_spin(spin);                                      \
+			lb_handoff_release(&run->ho, &run->counter);        \
+			unlock_op(lock, node);                              \
+			lb_fetch_add_relaxed(&run->acounter, 1);            \
+			lb_delay(lb_think_ticks(run, &rng));                \
+			ops++;                                              \
+		}                                                           \
 	}
+#define COUNTER_LOOP(id) \
+	COUNTER_LOOP_FN(counter_loop_##id, , id##_lock, id##_unlock)
 LB_FOR_EACH_LOCK(COUNTER_LOOP)
+/* Plugins (--lock-lib): the same loop through the descriptor. */
+COUNTER_LOOP_FN(counter_loop_plugin, LB_PLUGIN_OPS(run), lb_plug_lock,
+		lb_plug_unlock)
 
 #define COUNTER_LOOP_PTR(id) counter_loop_##id,
 static void (*const counter_loops[])(struct lb_worker *w) = {
@@ -65,8 +77,8 @@ static void (*const counter_loops[])(struct lb_worker *w) = {
  * times its hand-offs correctly.  Reference: the counters of all objects
  * add up to the atomic counter, as in the single-lock loop.
  */
-#define COUNTER_GEN_LOOP(id)                                                   \
-	static void counter_gen_loop_##id(struct lb_worker *w)                 \
+#define COUNTER_GEN_LOOP_FN(name, decls, lock_op, unlock_op)                   \
+	static void name(struct lb_worker *w)                                  \
 	{                                                                      \
 		struct lb_run *run = w->run;                                   \
 		void *node = w->node;                                          \
@@ -82,8 +94,10 @@ static void (*const counter_loops[])(struct lb_worker *w) = {
 		unsigned int seen = LB_PHASE_WARMUP, d;                        \
 		uint32_t countdown = 0;                                        \
 		uint64_t ops = 0, rng = w->index * 2654435761u + 1;            \
+		decls                                                          \
                                                                                \
-		while (!lb_loop_stop(w, &seen, ops, &countdown)) {             \
+			while (!lb_loop_stop(w, &seen, ops, &countdown))       \
+		{                                                              \
 			unsigned int o = lb_pick(run, &rng);                   \
 			struct lb_object *obj =                                \
 				(struct lb_object *)(objects + o * ostride);   \
@@ -91,10 +105,10 @@ static void (*const counter_loops[])(struct lb_worker *w) = {
 						     lstride;                  \
 			struct lb_lock_rec *rec = lb_lock_rec(lock, lsize);    \
                                                                                \
-			LB_TIMED_HANDOFF(w, countdown, id##_lock(lock, node),  \
+			LB_TIMED_HANDOFF(w, countdown, lock_op(lock, node),    \
 					 &rec->ho, &rec->seq);                 \
 			for (d = 1; d < depth; d++)                            \
-				id##_lock(lock, node);                         \
+				lock_op(lock, node);                           \
 			rec->seq++;                                            \
 			obj->counter++;                                        \
 			lb_touch_lines(                                        \
@@ -104,14 +118,18 @@ static void (*const counter_loops[])(struct lb_worker *w) = {
 			lb_spin(spin);                                         \
 			lb_handoff_release(&rec->ho, &rec->seq);               \
 			for (d = 1; d < depth; d++)                            \
-				id##_unlock(lock, node);                       \
-			id##_unlock(lock, node);                               \
+				unlock_op(lock, node);                         \
+			unlock_op(lock, node);                                 \
 			lb_fetch_add_relaxed(&run->acounter, 1);               \
 			lb_delay(lb_think_ticks(run, &rng));                   \
 			ops++;                                                 \
 		}                                                              \
 	}
+#define COUNTER_GEN_LOOP(id) \
+	COUNTER_GEN_LOOP_FN(counter_gen_loop_##id, , id##_lock, id##_unlock)
 LB_FOR_EACH_LOCK(COUNTER_GEN_LOOP)
+COUNTER_GEN_LOOP_FN(counter_gen_loop_plugin, LB_PLUGIN_OPS(run), lb_plug_lock,
+		    lb_plug_unlock)
 
 #define COUNTER_GEN_LOOP_PTR(id) counter_gen_loop_##id,
 static void (*const counter_gen_loops[])(struct lb_worker *w) = {
@@ -121,6 +139,8 @@ static void (*const counter_gen_loops[])(struct lb_worker *w) = {
 /* Delegating methods run whole sections elsewhere: no general loop. */
 static void (*counter_gen_loop_for(unsigned int lock_index))(struct lb_worker *w)
 {
+	if (lock_index < lb_nlocks && lb_locks[lock_index]->flags & LB_PLUGIN)
+		return counter_gen_loop_plugin;
 	if (lock_index >= LB_ARRAY_SIZE(counter_gen_loops) ||
 	    lb_locks[lock_index]->flags & LB_DELEGATES)
 		return NULL;
@@ -176,6 +196,8 @@ static void (*counter_loop_for(unsigned int lock_index))(struct lb_worker *w)
 {
 	unsigned int i;
 
+	if (lock_index < lb_nlocks && lb_locks[lock_index]->flags & LB_PLUGIN)
+		return counter_loop_plugin;
 	if (lock_index >= LB_ARRAY_SIZE(counter_loops))
 		return NULL;
 	if (!(lb_locks[lock_index]->flags & LB_DELEGATES))

@@ -51,8 +51,9 @@ static inline bool rwmix_is_read(uint64_t *state, unsigned int read_pct)
 	return (((x * 0x2545f4914f6cdd1dull) >> 32) * 100 >> 32) < read_pct;
 }
 
-#define RWMIX_LOOP(id)                                                         \
-	static void rwmix_loop_##id(struct lb_worker *w)                       \
+/* A loop named @name; @decls and the ops as in counter.c's loops. */
+#define RWMIX_LOOP_FN(name, decls, lock_op, unlock_op, rdlock_op, rdunlock_op) \
+	static void name(struct lb_worker *w)                                  \
 	{                                                                      \
 		struct lb_run *run = w->run;                                   \
 		void *lock = run->lock, *node = w->node;                       \
@@ -63,21 +64,22 @@ static inline bool rwmix_is_read(uint64_t *state, unsigned int read_pct)
 		unsigned int seen = LB_PHASE_WARMUP;                           \
 		uint32_t countdown = 0;                                        \
 		uint64_t ops = 0, torn = 0, seen_counter;                      \
+		decls                                                          \
                                                                                \
-		while (!lb_loop_stop(w, &seen, ops, &countdown)) {             \
+			while (!lb_loop_stop(w, &seen, ops, &countdown))       \
+		{                                                              \
 			if (rwmix_is_read(&rng, read_pct)) {                   \
-				LB_TIMED(w, countdown,                         \
-					 id##_rdlock(lock, node));             \
+				LB_TIMED(w, countdown, rdlock_op(lock, node)); \
 				seen_counter = run->counter;                   \
 				lb_delay(cs);                                  \
 				torn += seen_counter != run->copy;             \
-				id##_rdunlock(lock, node);                     \
+				rdunlock_op(lock, node);                       \
 			} else {                                               \
-				LB_TIMED(w, countdown, id##_lock(lock, node)); \
+				LB_TIMED(w, countdown, lock_op(lock, node));   \
 				run->counter++;                                \
 				lb_delay(cs);                                  \
 				run->copy++;                                   \
-				id##_unlock(lock, node);                       \
+				unlock_op(lock, node);                         \
 				lb_fetch_add_relaxed(&run->acounter, 1);       \
 			}                                                      \
 			lb_delay(think);                                       \
@@ -85,9 +87,15 @@ static inline bool rwmix_is_read(uint64_t *state, unsigned int read_pct)
 		}                                                              \
 		if (torn)                                                      \
 			lb_fetch_add_relaxed(&run->torn_reads, torn);          \
-	}                                                                      \
+	}
+#define RWMIX_LOOP(id)                                                        \
+	RWMIX_LOOP_FN(rwmix_loop_##id, , id##_lock, id##_unlock, id##_rdlock, \
+		      id##_rdunlock)                                          \
 	static const struct lb_lock_ops rwmix_desc_##id = { id##_DESC };
 LB_FOR_EACH_RW_LOCK(RWMIX_LOOP)
+/* Plugins (--lock-lib) with a reader side: through the descriptor. */
+RWMIX_LOOP_FN(rwmix_loop_plugin, LB_PLUGIN_OPS(run), lb_plug_lock,
+	      lb_plug_unlock, lb_plug_rdlock, lb_plug_rdunlock)
 
 /* The registry's entries are matched by name (cold path). */
 static const struct {
@@ -105,6 +113,8 @@ static void (*rwmix_loop_for(unsigned int lock_index))(struct lb_worker *w)
 
 	if (lock_index >= lb_nlocks || !(lb_locks[lock_index]->flags & LB_RW))
 		return NULL;
+	if (lb_locks[lock_index]->flags & LB_PLUGIN)
+		return rwmix_loop_plugin;
 	for (i = 0; i < LB_ARRAY_SIZE(rwmix_loops); i++)
 		if (!strcmp(rwmix_loops[i].desc->name,
 			    lb_locks[lock_index]->name))

@@ -410,6 +410,22 @@ void lb_worker_handoff(struct lb_worker *w, struct lb_handoff *ho,
 		}                                                             \
 	} while (0)
 
+/*
+ * The operations of a plugin (--lock-lib, locks/plugin.c) as locals of
+ * the loops generated for plugins: loaded once per repetition (run->ops
+ * is read-only after the start barrier), so each operation costs one
+ * indirect call where a built-in method's is inlined.
+ */
+#define LB_PLUGIN_OPS(run)                             \
+	void (*const lb_plug_lock)(void *, void *)     \
+		lb_unused = (run)->ops->lock;          \
+	void (*const lb_plug_unlock)(void *, void *)   \
+		lb_unused = (run)->ops->unlock;        \
+	void (*const lb_plug_rdlock)(void *, void *)   \
+		lb_unused = (run)->ops->rdlock;        \
+	void (*const lb_plug_rdunlock)(void *, void *) \
+		lb_unused = (run)->ops->rdunlock;
+
 #define LB_PICK_TABLE 4096
 
 /* The object an operation works on (striping, bql). */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "harness/cli/cli.h"
+#include "locks/plugin.h"
 
 void lb_bad_option(const char *cmd, int c, char **argv,
 		   const struct option *longopts)
@@ -37,4 +38,24 @@ void lb_bad_option(const char *cmd, int c, char **argv,
 			       bad, hint);
 	lb_usage_error("unknown option '%s' (see 'lockbench %s --help')", bad,
 		       cmd);
+}
+
+void lb_cli_lock_libs(int argc, char **argv)
+{
+	char err[LB_ERRLEN];
+	const char *path;
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			return;
+		if (!strncmp(argv[i], "--lock-lib=", 11))
+			path = argv[i] + 11;
+		else if (!strcmp(argv[i], "--lock-lib") && i + 1 < argc)
+			path = argv[++i];
+		else
+			continue;
+		if (lb_lock_lib_load(path, err, sizeof(err)) < 0)
+			lb_usage_error("%s", err);
+	}
 }

@@ -10,9 +10,9 @@
 
 static int list_usage(FILE *f, int rc)
 {
-	fputs("usage: lockbench list\n\n"
+	fputs("usage: lockbench list [--lock-lib FILE]...\n\n"
 	      "Print every sync method (with its properties), every "
-	      "workload and every\npinning policy.\n",
+	      "workload and every\npinning policy.\n\n" LB_LOCK_LIB_HELP,
 	      f);
 	return rc;
 }
@@ -21,16 +21,19 @@ int lb_cmd_list(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "help", no_argument, NULL, 'h' },
+		{ "lock-lib", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned int i;
 	char flags[128];
 	int c;
 
+	lb_cli_lock_libs(argc, argv);
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		if (c == 'h')
 			return list_usage(stdout, 0);
-		lb_bad_option("list", c, argv, longopts);
+		if (c != 'L')
+			lb_bad_option("list", c, argv, longopts);
 	}
 	if (optind < argc)
 		lb_usage_error("list: unexpected argument '%s'", argv[optind]);

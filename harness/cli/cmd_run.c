@@ -69,6 +69,7 @@ static void parse_run(struct run_cmd *o, int argc, char **argv)
 	*o = (struct run_cmd){ 0 };
 	lb_knob_set_init(&o->set);
 	lb_cmdline_build(&cl, false, run_opts, LB_ARRAY_SIZE(run_opts));
+	lb_cli_lock_libs(argc, argv); /* before -m names their methods */
 	while ((c = getopt_long(argc, argv, cl.optstring, cl.longopts, NULL)) !=
 	       -1) {
 		if (lb_cmdline_knob_arg(&cl, c, optarg, &o->set))

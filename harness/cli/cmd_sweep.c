@@ -118,6 +118,7 @@ static void parse_sweep(struct sweep_opts *o, int argc, char **argv)
 	*o = (struct sweep_opts){ 0 };
 	lb_knob_set_init(&o->over);
 	lb_cmdline_build(&cl, true, sweep_opts, LB_ARRAY_SIZE(sweep_opts));
+	lb_cli_lock_libs(argc, argv); /* before the spec names their methods */
 	while ((c = getopt_long(argc, argv, cl.optstring, cl.longopts, NULL)) !=
 	       -1)
 		sweep_option(o, &cl, c, argv);

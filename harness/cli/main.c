@@ -27,6 +27,7 @@ static const char usage[] =
 	"  ab        run two builds interleaved and compare them\n"
 	"  floors    this machine's hand-off floors between two PUs "
 	"(cached)\n"
+	"  validate  check a lock (--lock-lib FILE.so) before measuring it\n"
 	"  help CMD  options of a command (or: lockbench CMD --help)\n"
 	"\n"
 	"  lockbench run -m pthread,mcs-futex -t 1-4 --cs 100ns -o r.json\n"
@@ -48,6 +49,7 @@ static const struct {
 	{ "compare", lb_cmd_compare },
 	{ "ab", lb_cmd_ab },
 	{ "floors", lb_cmd_floors },
+	{ "validate", lb_cmd_validate },
 };
 
 static int help(int argc, char **argv)

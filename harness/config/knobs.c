@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "harness/config/knobs.h"
+#include "locks/plugin.h"
 #include "harness/machine/topo.h"
 #include "runtime/compiler.h"
 
@@ -180,6 +181,10 @@ const struct lb_knob lb_knobs[] = {
 	{ .name = "no-gate", .type = LB_KT_GATE_OFF,
 	  .help = "judge no repetition: all are valid",
 	  .flags = LB_KF_SWEEP | LB_KF_RUN_ONLY, FIELD(gate) },
+	{ .name = "lock-lib", .type = LB_KT_LOCK_LIB, .arg = "FILE",
+	  .help = "also measure the lock of this shared object (a plugin: "
+		  "include/lockbench/lock.h); repeatable",
+	  .flags = LB_KF_SWEEP | LB_KF_RUN_ONLY },
 	{ .key = "description", .type = LB_KT_TEXT },
 };
 /* clang-format on */
@@ -549,6 +554,14 @@ int lb_knob_parse(struct lb_knob_set *s, const struct lb_knob *k,
 		return parse_workload(s, k, opt, arg, err, errlen);
 	case LB_KT_TEXT:
 		return 0;
+	case LB_KT_LOCK_LIB:
+		/*
+		 * The commands load every --lock-lib before parsing, so that
+		 * -m finds its methods wherever it stands: loaded already.
+		 */
+		if (lb_lock_lib_loaded(arg))
+			return 0;
+		return lb_lock_lib_load(arg, err, errlen) < 0 ? -1 : 0;
 	}
 	lb_die("BUG: knob '%s' of type %d", k->key, (int)k->type);
 }

@@ -92,6 +92,7 @@ enum lb_knob_type {
 	LB_KT_METHODS, /* method names, "a,b", or all */
 	LB_KT_WORKLOAD, /* workload names */
 	LB_KT_TEXT, /* free text (a spec's description) */
+	LB_KT_LOCK_LIB, /* a lock from a shared object: loaded when parsed */
 };
 
 /* The workloads that honour a knob (struct lb_workload's uses_*). */

@@ -212,6 +212,7 @@ static const char *expected(const struct lb_knob *k)
 		[LB_KT_METHODS] = "\"all\", \"a,b\" or a list of method names",
 		[LB_KT_WORKLOAD] = "a workload name",
 		[LB_KT_TEXT] = "a string",
+		[LB_KT_LOCK_LIB] = "a file name",
 	};
 
 	return what[k->type];

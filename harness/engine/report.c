@@ -14,6 +14,7 @@
 #include "harness/util/options.h"
 #include "runtime/hist.h"
 #include "harness/engine/report.h"
+#include "locks/plugin.h"
 #include "harness/util/signals.h"
 #include "harness/engine/slowdown.h"
 #include "harness/analysis/stats.h"
@@ -290,6 +291,31 @@ static json_t *config_json(const struct lb_run_record *rec)
 	return c;
 }
 
+/*
+ * A plugin's run says which file it measured (results/README.md,
+ * "lock_lib"): beside config, so that two builds of one lock (old.so,
+ * new.so) still match by configuration.
+ */
+static void lock_lib_json(const struct lb_lock_ops *ops, json_t *run)
+{
+	const struct lb_plugin_info *p = lb_plugin_info(ops);
+	const struct lockbench_lock *d = p ? p->desc : NULL;
+	char flags[128];
+
+	if (!p || !run)
+		return;
+	lb_lock_flags_str(ops->flags & ~LB_PLUGIN, flags, sizeof(flags));
+	json_object_set_new(
+		run, "lock_lib",
+		json_pack("{s:s, s:I, s:s, s:i, s:s, s:s, s:I, s:I, s:I}",
+			  "path", p->path, "file_size",
+			  (json_int_t)p->file_size, "sha256", p->sha256, "abi",
+			  (int)d->abi, "summary", ops->summary, "flags", flags,
+			  "lock_size", (json_int_t)d->lock_size, "lock_align",
+			  (json_int_t)d->lock_align, "node_size",
+			  (json_int_t)d->node_size));
+}
+
 static json_t *run_json(const struct lb_run_record *rec)
 {
 	const char *status = lb_record_status(rec);
@@ -321,6 +347,7 @@ static json_t *run_json(const struct lb_run_record *rec)
 			error, "config", config_json(rec), "reps", reps,
 			"summary", summary);
 	lb_record_run_json(rec, run);
+	lock_lib_json(rec->cfg.ops, run);
 	return run;
 }
 
