@@ -29,9 +29,6 @@ const unsigned int lb_cmp_nmetrics = LB_ARRAY_SIZE(lb_cmp_metrics);
 /* Noisy repetitions widen the margin to this many robust CVs. */
 #define NOISE_CVS 2.0
 
-/* Detectable changes are given at this power. */
-#define POWER 0.8
-
 int lb_cmp_parse_metrics(const char *opt, const char *arg, unsigned int *mask,
 			 char *err, size_t errlen)
 {
@@ -268,54 +265,50 @@ static void set_margins(const struct lb_cmp_opts *o, struct lb_cmp_row *r,
 {
 	double t = o->threshold, w = fmin(0.99, fmax(t, wide));
 
+	r->mg.better = r->m->better;
 	if (r->m->logscale) {
-		r->lo_margin = log(1 - t);
-		r->hi_margin = log(1 + t);
-		r->bad_margin = r->m->better > 0 ? log(1 - w) : log(1 + w);
+		r->mg.lo = log(1 - t);
+		r->mg.hi = log(1 + t);
+		r->mg.bad = r->m->better > 0 ? log(1 - w) : log(1 + w);
 	} else {
-		r->lo_margin = -t;
-		r->hi_margin = t;
-		r->bad_margin = r->m->better > 0 ? -w : w;
+		r->mg.lo = -t;
+		r->mg.hi = t;
+		r->mg.bad = r->m->better > 0 ? -w : w;
 	}
 }
 
-/* Two regimes on either side: shares of the low one under one cut. */
-static bool regimes(const struct lb_cmp_opts *o, struct lb_cmp_row *r)
+/* "bimodal: A 70% fast / 30% slow, B 40% / 60%" */
+static void regimes_note(const struct lb_cmp_opts *o, struct lb_cmp_row *r)
 {
-	double cut, fb, fn;
-
-	lb_bimodal(r->pb, r->npb, &r->bim_b);
-	lb_bimodal(r->pn, r->npn, &r->bim_n);
-	r->low_b = r->low_n = NAN;
-	if (!r->bim_b.bimodal && !r->bim_n.bimodal)
-		return false;
-	cut = r->bim_b.bimodal ? r->bim_b.cut : r->bim_n.cut;
-	r->low_b = lb_share_below(r->pb, r->npb, cut);
-	r->low_n = lb_share_below(r->pn, r->npn, cut);
 	/* the fast regime: high throughput, low latency */
-	fb = r->m->better > 0 ? 1 - r->low_b : r->low_b;
-	fn = r->m->better > 0 ? 1 - r->low_n : r->low_n;
+	double fb = r->m->better > 0 ? 1 - r->d.low_b : r->d.low_b;
+	double fn = r->m->better > 0 ? 1 - r->d.low_n : r->d.low_n;
+
 	snprintf(r->note, sizeof(r->note),
 		 "bimodal: %s %.0f%% fast / %.0f%% slow, %s %.0f%% / %.0f%%",
 		 o->base_name, 100 * fb, 100 * (1 - fb), o->new_name, 100 * fn,
 		 100 * (1 - fn));
-	return true;
 }
 
 /* Interval, verdict and detectable change of one row at @level. */
 static void test_row(const struct lb_cmp_opts *o, enum lb_cmp_mode mode,
 		     struct lb_cmp_row *r, double level)
 {
-	bool two;
+	struct lb_side_values b = { r->xb, r->nb, r->pb, r->npb };
+	struct lb_side_values n = { r->xn, r->nn, r->pn, r->npn };
 
 	r->center_b = r->nb ? lb_median(r->xb, r->nb) : NAN;
 	r->center_n = r->nn ? lb_median(r->xn, r->nn) : NAN;
-	r->e = (struct lb_effect){ .est = NAN, .lo = NAN, .hi = NAN };
-	r->detect = NAN;
 	r->level = level;
-	r->v = LB_V_UNDECIDED;
 	set_margins(o, r, 0);
 	if (!r->tested) {
+		r->d = (struct lb_decision){
+			.v = LB_V_UNDECIDED,
+			.e = { .est = NAN, .lo = NAN, .hi = NAN },
+			.detect = NAN,
+			.low_b = NAN,
+			.low_n = NAN
+		};
 		snprintf(r->note, sizeof(r->note),
 			 "too few samples (%u and %u)", r->nb, r->nn);
 		return;
@@ -324,22 +317,13 @@ static void test_row(const struct lb_cmp_opts *o, enum lb_cmp_mode mode,
 		set_margins(o, r,
 			    NOISE_CVS * fmax(robust_sd(r->xb, r->nb),
 					     robust_sd(r->xn, r->nn)));
-	two = regimes(o, r);
-	if (!two && lb_t_usable(r->xb, r->nb) && lb_t_usable(r->xn, r->nn))
-		lb_welch(r->xb, r->nb, r->xn, r->nn, level, &r->e);
-	else
-		lb_rank_effect(r->xb, r->nb, r->xn, r->nn, level, &r->e);
-	r->detect = lb_detectable(&r->e, r->bad_margin, POWER);
-	r->v = lb_verdict_of(&r->e, r->m->better, r->lo_margin, r->hi_margin,
-			     r->bad_margin,
-			     r->m->better > 0 ? r->hi_margin : r->lo_margin);
-	if (!isfinite(r->e.lo) && !two)
+	lb_decide(&b, &n, &r->mg, level, &r->d);
+	if (r->d.two)
+		regimes_note(o, r);
+	else if (!isfinite(r->d.e.lo))
 		snprintf(r->note, sizeof(r->note),
 			 "%u and %u samples cannot reach this level", r->nb,
 			 r->nn);
-	/* a shift between regimes is no equivalence */
-	if (two && r->v == LB_V_EQUIVALENT)
-		r->v = LB_V_UNDECIDED;
 }
 
 /*
@@ -353,13 +337,13 @@ static void busy_check(struct lb_cmp *c, struct lb_cmp_row *r)
 	unsigned int cpus_b = c->base.files[0]->online_cpus;
 	unsigned int cpus_n = c->cand.files[0]->online_cpus;
 
-	if (c->mode != LB_CMP_REPS || r->v != LB_V_REGRESSION)
+	if (c->mode != LB_CMP_REPS || r->d.v != LB_V_REGRESSION)
 		return;
 	busy_b = busy_cpus(c->base.files[0], r->key);
 	busy_n = busy_cpus(c->cand.files[0], r->key);
 	if (busy_b > fmax(0, (double)cpus_b - rb->threads) + BUSY_SLACK_CPUS ||
 	    busy_n > fmax(0, (double)cpus_n - rb->threads) + BUSY_SLACK_CPUS) {
-		r->v = LB_V_UNDECIDED;
+		r->d.v = LB_V_UNDECIDED;
 		snprintf(r->note, sizeof(r->note),
 			 "machine busy: other processes used %.1f and %.1f "
 			 "CPUs; use 'lockbench ab'",
@@ -502,7 +486,8 @@ static void decide(struct lb_cmp *c)
 				      o->looks ? o->looks : 1, o->final,
 				      o->alpha);
 	/* Bonferroni over the gated comparisons (compare.h) */
-	level = c->look_level / (c->ntests ? c->ntests : 1);
+	level = lb_row_level(o->look ? o->look : 1, o->looks ? o->looks : 1,
+			     o->final, o->alpha, c->ntests);
 	c->res = (struct lb_cmp_outcome){ .regressions = c->nfailed };
 	for (i = 0; i < c->nrows; i++) {
 		struct lb_cmp_row *r = &c->rows[i];
@@ -511,10 +496,10 @@ static void decide(struct lb_cmp *c)
 		busy_check(c, r);
 		if (!r->gated)
 			continue;
-		c->res.regressions += r->v == LB_V_REGRESSION;
-		c->res.undecided += r->v == LB_V_UNDECIDED;
-		c->res.equivalent += r->v == LB_V_EQUIVALENT;
-		c->res.improvements += r->v == LB_V_IMPROVEMENT;
+		c->res.regressions += r->d.v == LB_V_REGRESSION;
+		c->res.undecided += r->d.v == LB_V_UNDECIDED;
+		c->res.equivalent += r->d.v == LB_V_EQUIVALENT;
+		c->res.improvements += r->d.v == LB_V_IMPROVEMENT;
 	}
 	c->res.rc = c->res.regressions ? LB_EXIT_CHECK :
 		    c->res.undecided   ? LB_EXIT_UNDECIDED :

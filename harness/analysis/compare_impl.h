@@ -26,12 +26,9 @@ struct lb_cmp_row {
 	double *pb, *pn; /* every repetition, same scale (regimes) */
 	unsigned int npb, npn;
 	double center_b, center_n; /* median sample, as a value */
-	struct lb_effect e;
 	double level; /* each tail of the interval */
-	double lo_margin, hi_margin, bad_margin;
-	double detect; /* lb_detectable, NaN if none */
-	struct lb_bimodal bim_b, bim_n;
-	double low_b, low_n; /* shares below the common cut, NaN if none */
+	struct lb_margins mg;
+	struct lb_decision d; /* interval, verdict, detectable, regimes */
 	char note[160];
 };
 

@@ -22,10 +22,10 @@ static int cmp_rows(const void *a, const void *b)
 
 	if (x->gated != y->gated)
 		return x->gated ? -1 : 1;
-	if (x->v != y->v)
-		return (int)x->v - (int)y->v;
-	bx = isfinite(x->e.est) ? x->m->better * x->e.est : 0;
-	by = isfinite(y->e.est) ? y->m->better * y->e.est : 0;
+	if (x->d.v != y->d.v)
+		return (int)x->d.v - (int)y->d.v;
+	bx = isfinite(x->d.e.est) ? x->m->better * x->d.e.est : 0;
+	by = isfinite(y->d.e.est) ? y->m->better * y->d.e.est : 0;
 	return (bx > by) - (bx < by);
 }
 
@@ -81,7 +81,7 @@ static void print_side(FILE *out, const char *name, const struct lb_cmp_side *s)
 static void print_head(FILE *out, const struct lb_cmp *c)
 {
 	const struct lb_cmp_opts *o = c->o;
-	double level = c->look_level / (c->ntests ? c->ntests : 1);
+	double level = c->nrows ? c->rows[0].level : c->look_level;
 
 	print_side(out, o->base_name, &c->base);
 	print_side(out, o->new_name, &c->cand);
@@ -110,22 +110,22 @@ static void print_row(FILE *out, const struct lb_cmp_row *r)
 {
 	char vb[32], vn[32], ch[24], ci[48], lo[24], hi[24], det[24];
 
-	if (isfinite(r->e.lo) && isfinite(r->e.hi) && r->m->logscale)
-		snprintf(ci, sizeof(ci), "[%.3f, %.3f]", exp(r->e.lo),
-			 exp(r->e.hi));
-	else if (isfinite(r->e.lo) && isfinite(r->e.hi))
+	if (isfinite(r->d.e.lo) && isfinite(r->d.e.hi) && r->m->logscale)
+		snprintf(ci, sizeof(ci), "[%.3f, %.3f]", exp(r->d.e.lo),
+			 exp(r->d.e.hi));
+	else if (isfinite(r->d.e.lo) && isfinite(r->d.e.hi))
 		snprintf(ci, sizeof(ci), "[%s, %s]",
-			 fmt_change(r, r->e.lo, lo, sizeof(lo)),
-			 fmt_change(r, r->e.hi, hi, sizeof(hi)));
+			 fmt_change(r, r->d.e.lo, lo, sizeof(lo)),
+			 fmt_change(r, r->d.e.hi, hi, sizeof(hi)));
 	else
 		snprintf(ci, sizeof(ci), "n/a");
-	fmt_change(r, isfinite(r->detect) ? r->detect * -r->m->better : NAN,
+	fmt_change(r, isfinite(r->d.detect) ? r->d.detect * -r->m->better : NAN,
 		   det, sizeof(det));
 	fprintf(out, "%-11s %-40.40s %-11s %10s %10s %8s %18s %10s  %s\n",
-		lb_verdict_names[r->v], r->label, r->m->label,
+		lb_verdict_names[r->d.v], r->label, r->m->label,
 		fmt_value(r, r->center_b, vb, sizeof(vb)),
 		fmt_value(r, r->center_n, vn, sizeof(vn)),
-		fmt_change(r, r->e.est, ch, sizeof(ch)), ci, det, r->note);
+		fmt_change(r, r->d.e.est, ch, sizeof(ch)), ci, det, r->note);
 }
 
 static void print_notes(FILE *out, const struct lb_cmp *c)
@@ -221,31 +221,33 @@ static json_t *regime_json(const struct lb_bimodal *b, double low)
 
 static json_t *row_json(const struct lb_cmp_row *r)
 {
-	double bad = isfinite(r->detect) ? -r->m->better * r->detect : NAN;
+	double bad = isfinite(r->d.detect) ? -r->m->better * r->d.detect : NAN;
 	json_t *j = json_pack(
 		"{s:s, s:b, s:s, s:s, s:s, s:s, s:i, s:i, s:o, s:o, s:o, s:o, "
 		"s:o, s:s, s:o, s:o, s:o}",
-		"verdict", lb_verdict_names[r->v], "gated", r->gated, "config",
-		r->label, "key", r->key, "metric", r->m->name, "scale",
-		r->m->logscale ? "ratio" : "difference", "n_base", (int)r->nb,
-		"n_new", (int)r->nn, "base", num(lb_cmp_shown(r, r->center_b)),
-		"new", num(lb_cmp_shown(r, r->center_n)), "change",
-		num(lb_cmp_shown(r, r->e.est)), "lo",
-		num(lb_cmp_shown(r, r->e.lo)), "hi",
-		num(lb_cmp_shown(r, r->e.hi)), "method",
-		r->e.rank ? "hodges-lehmann" : "welch", "level", num(r->level),
-		"equivalence_lo", num(lb_cmp_shown(r, r->lo_margin)),
-		"equivalence_hi", num(lb_cmp_shown(r, r->hi_margin)));
+		"verdict", lb_verdict_names[r->d.v], "gated", r->gated,
+		"config", r->label, "key", r->key, "metric", r->m->name,
+		"scale", r->m->logscale ? "ratio" : "difference", "n_base",
+		(int)r->nb, "n_new", (int)r->nn, "base",
+		num(lb_cmp_shown(r, r->center_b)), "new",
+		num(lb_cmp_shown(r, r->center_n)), "change",
+		num(lb_cmp_shown(r, r->d.e.est)), "lo",
+		num(lb_cmp_shown(r, r->d.e.lo)), "hi",
+		num(lb_cmp_shown(r, r->d.e.hi)), "method",
+		r->d.e.rank ? "hodges-lehmann" : "welch", "level",
+		num(r->level), "equivalence_lo", num(lb_cmp_shown(r, r->mg.lo)),
+		"equivalence_hi", num(lb_cmp_shown(r, r->mg.hi)));
 
 	if (!j)
 		lb_die("cannot build the JSON of a comparison row");
 	json_object_set_new(j, "regression_beyond",
-			    num(lb_cmp_shown(r, r->bad_margin)));
+			    num(lb_cmp_shown(r, r->mg.bad)));
 	json_object_set_new(j, "detectable", num(lb_cmp_shown(r, bad)));
 	json_object_set_new(j, "regimes",
 			    json_pack("{s:o, s:o}", "base",
-				      regime_json(&r->bim_b, r->low_b), "new",
-				      regime_json(&r->bim_n, r->low_n)));
+				      regime_json(&r->d.bim_b, r->d.low_b),
+				      "new",
+				      regime_json(&r->d.bim_n, r->d.low_n)));
 	json_object_set_new(j, "note", json_string(r->note));
 	return j;
 }

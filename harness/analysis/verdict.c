@@ -211,6 +211,12 @@ double lb_look_level(unsigned int look, unsigned int looks, bool final,
 	return lb_obf_spent((double)look / looks, alpha) - before;
 }
 
+double lb_row_level(unsigned int look, unsigned int looks, bool final,
+		    double alpha, unsigned int k)
+{
+	return lb_look_level(look, looks, final, alpha) / (k ? k : 1);
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -274,4 +280,31 @@ double lb_share_below(const double *x, unsigned int n, double cut)
 	for (i = 0; i < n; i++)
 		k += x[i] < cut;
 	return n ? (double)k / n : NAN;
+}
+
+void lb_decide(const struct lb_side_values *b, const struct lb_side_values *n,
+	       const struct lb_margins *mg, double level, struct lb_decision *d)
+{
+	double cut;
+
+	*d = (struct lb_decision){ .low_b = NAN, .low_n = NAN };
+	lb_bimodal(b->reps, b->nreps, &d->bim_b);
+	lb_bimodal(n->reps, n->nreps, &d->bim_n);
+	d->two = d->bim_b.bimodal || d->bim_n.bimodal;
+	if (d->two) {
+		/* one cut for both sides, so that the shares compare */
+		cut = d->bim_b.bimodal ? d->bim_b.cut : d->bim_n.cut;
+		d->low_b = lb_share_below(b->reps, b->nreps, cut);
+		d->low_n = lb_share_below(n->reps, n->nreps, cut);
+	}
+	if (!d->two && lb_t_usable(b->x, b->n) && lb_t_usable(n->x, n->n))
+		lb_welch(b->x, b->n, n->x, n->n, level, &d->e);
+	else
+		lb_rank_effect(b->x, b->n, n->x, n->n, level, &d->e);
+	d->detect = lb_detectable(&d->e, mg->bad, 0.8);
+	d->v = lb_verdict_of(&d->e, mg->better, mg->lo, mg->hi, mg->bad,
+			     mg->better > 0 ? mg->hi : mg->lo);
+	/* a shift between regimes is no equivalence */
+	if (d->two && d->v == LB_V_EQUIVALENT)
+		d->v = LB_V_UNDECIDED;
 }

@@ -100,6 +100,15 @@ double lb_obf_spent(double t, double alpha);
 double lb_look_level(unsigned int look, unsigned int looks, bool final,
 		     double alpha);
 
+/*
+ * The level of each tail of every interval at that look when @k
+ * comparisons decide together: lb_look_level / k (Bonferroni; k = 0 is
+ * taken as 1).  So every interval of every look covers at once with
+ * probability at least 1 - 2 alpha.
+ */
+double lb_row_level(unsigned int look, unsigned int looks, bool final,
+		    double alpha, unsigned int k);
+
 struct lb_bimodal {
 	bool bimodal;
 	double cut; /* values below are the low regime */
@@ -114,13 +123,50 @@ struct lb_bimodal {
  * exceeds LB_BIMODAL_D(n) and n >= 10.  Ashman's D > 2 is the criterion for
  * the components of a fitted mixture; a hard split of one normal sample
  * already gives about 2.7 for large n and, in 99.9% of samples, up to 7.5
- * at n = 12 and 4.8 at n = 30 (simulated; tests/t_verdict.c checks the
- * false-detection rate), so the bar is higher and falls with n.
+ * at n = 12, 6.4 at n = 18 and 4.8 at n = 30 (simulated; tests/t_verdict.c
+ * checks the false-detection rate), so the bar is higher and falls with n.
+ * Regimes of a lock on a VM (spinning or sleeping waiters) lie many times
+ * farther apart than their noise.
  */
 void lb_bimodal(const double *x, unsigned int n, struct lb_bimodal *b);
-#define LB_BIMODAL_D(n) ((n) < 30 ? 8.0 : 6.0)
+#define LB_BIMODAL_D(n) ((n) < 30 ? 7.0 : 6.0)
 
 /* Share of @x (n values) below @cut. */
 double lb_share_below(const double *x, unsigned int n, double cut);
+
+/* One side of a comparison: its samples (one per invocation, or the
+ * repetitions), and every repetition behind them (to see regimes in). */
+struct lb_side_values {
+	const double *x;
+	unsigned int n;
+	const double *reps;
+	unsigned int nreps;
+};
+
+/* The margins of one metric on its compared scale (lo < 0 < hi). */
+struct lb_margins {
+	int better; /* +1 larger is better, -1 smaller is better */
+	double lo, hi; /* equivalence: strictly inside (lo, hi) */
+	double bad; /* a regression is beyond this (lo or hi, or wider) */
+};
+
+struct lb_decision {
+	struct lb_effect e;
+	enum lb_verdict v;
+	double detect; /* lb_detectable at 80% power */
+	bool two; /* two regimes on either side */
+	struct lb_bimodal bim_b, bim_n;
+	double low_b, low_n; /* shares below one cut when @two, else NaN */
+};
+
+/*
+ * The whole decision for one configuration and metric at @level (each
+ * tail), n >= 2 on both sides: regimes on either side -> ranks, and never
+ * equivalent; otherwise Welch's t where lb_t_usable() allows it on both
+ * sides, ranks where it does not; the verdict, the detectable change.
+ */
+void lb_decide(const struct lb_side_values *b, const struct lb_side_values *n,
+	       const struct lb_margins *mg, double level,
+	       struct lb_decision *d);
 
 #endif /* LB_HARNESS_VERDICT_H */
