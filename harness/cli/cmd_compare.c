@@ -30,7 +30,7 @@ static int compare_usage(FILE *f, int rc)
 	      "                      is skipped)\n"
 	      "      --gate LIST     metrics whose verdicts decide the exit "
 	      "status\n"
-	      "                      (default: ops_per_sec)\n"
+	      "                      (default: ops_per_sec,cpu_us_per_op)\n"
 	      "      --json          machine-readable output\n"
 	      "  -h, --help          this text\n\n"
 	      "Repetitions of one process understate the noise between "
@@ -86,7 +86,8 @@ void lb_cmp_defaults(struct lb_cmp_opts *o)
 		.threshold = 0.05,
 		.alpha = 0.05,
 		.metrics = (1u << lb_cmp_nmetrics) - 1,
-		.gate = 1u << 0, /* ops_per_sec: compare.h says why */
+		/* ops_per_sec, cpu_us_per_op: compare.h says why */
+		.gate = 1u << 0 | 1u << 3,
 		.base_name = "BASE",
 		.look = 1,
 		.looks = 1,
