@@ -293,6 +293,15 @@ static void boundary_rates(const char *name, struct scenario s,
 	       "%s inside the margin (-2%%), %u trials: a false regression in "
 	       "%.2f%% (<= %.2f%%)",
 	       name, trials, 100 * in.any_regression, 100 * bound(trials));
+	/* one configuration alone: all of each look's level on it, so that
+	 * what the looks spend shows */
+	s.shift = log(1 - THRESHOLD);
+	run_trials(&s, trials, seed + 3, 1, 1, true, false, &r);
+	tap_ok(r.any_regression <= bound(trials),
+	       "%s at the margin (-5%%), one configuration, %u trials of up "
+	       "to %u looks: a false regression in %.2f%% (<= %.2f%%)",
+	       name, trials, LOOKS, 100 * r.any_regression,
+	       100 * bound(trials));
 	/* truly 5% slower, exactly at the margin: not a regression yet */
 	s.shift = log(1 - THRESHOLD);
 	run_trials(&s, trials, seed, CONFIGS, CONFIGS, true, false, &r);
@@ -402,7 +411,7 @@ int main(void)
 	struct scenario heavy = { HEAVY, 0, 0.03, 0.03, 0, 0 };
 	struct scenario bimodal = { BIMODAL, 0, 0.0, 0.03, 0.3, 0.3 };
 
-	tap_plan(19);
+	tap_plan(21);
 	known_values();
 	null_rates("normal", &normal, 1000, 1);
 	null_rates("skewed", &skewed, 1000, 2);
