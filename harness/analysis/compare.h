@@ -36,8 +36,10 @@
  * look's share of alpha (verdict.h: lb_look_level; a single look gets all
  * of it) divided by the number of gated comparisons (Bonferroni: Holm's
  * step-down has no interval form to carry into equivalence and sequential
- * looks).  So over every gated row and every look, the chance of any false
- * regression, false improvement or false equivalence stays below alpha.
+ * looks).  So over every gated row and every look, the chance of a false
+ * regression stays below alpha (an upper bound below the truth somewhere),
+ * and so does, each on its own, the chance of a false improvement or of a
+ * false equivalence (a lower bound above it, or the reverse).
  *
  * Throughput and CPU time per operation gate by default (`--gate`), and
  * only they: throughput is what a lock is for, but on a shared machine it
