@@ -10,8 +10,9 @@
  *
  * Sequential: without -n, ab looks at the data after every quarter of
  * --max-runs pairs (6, 12, 18, 24 by default) and stops at the first look
- * where no gated configuration is undecided, or when the next look would
- * not fit in --budget.  Each look tests at its share of alpha under a
+ * where no gated configuration is undecided; when the next look would not
+ * fit in --budget, it runs the pairs that still fit and makes its last
+ * look after them.  Each look tests at its share of alpha under a
  * Lan-DeMets spending function of O'Brien-Fleming type (Lan & DeMets,
  * Biometrika 70(3), 1983; O'Brien & Fleming, Biometrics 35(3), 1979), and
  * the last look made spends what is left: the shares add up to alpha, so
@@ -69,9 +70,10 @@ static int ab_usage(FILE *f, int rc)
 	      "      --max-runs N     sequential: at most N invocations of "
 	      "each (default 24),\n"
 	      "                       looking after every quarter\n"
-	      "      --budget TIME    sequential: no look that would end "
-	      "after TIME (default\n"
-	      "                       4min; 90s, 5m, 5min)\n"
+	      "      --budget TIME    sequential: the last look by TIME, "
+	      "after as many pairs\n"
+	      "                       as fit (default 4min; 90s, 5m, "
+	      "5min)\n"
 	      "  -n, --runs N         exactly N invocations of each, one "
 	      "look (at least 2)\n"
 	      "      --keep DIR       keep the result files in DIR (default: "
@@ -388,6 +390,19 @@ static bool out_of_budget(const struct ab *ab, unsigned int j,
 	return ab->budget_ns && spent + more * per_pair > ab->budget_ns * 1e-9;
 }
 
+/* Pairs that still fit in the budget before look @j + 1, which does not. */
+static unsigned int pairs_that_fit(const struct ab *ab, unsigned int j,
+				   unsigned int looks)
+{
+	double spent = now_s() - ab->start_s, per_pair = spent / ab->done;
+	double left = ab->budget_ns * 1e-9 - spent;
+	unsigned int next = look_at(ab, j + 1, looks) - ab->done;
+	unsigned int fit = left > per_pair ? (unsigned int)(left / per_pair) :
+					     0;
+
+	return fit < next ? fit : next - 1;
+}
+
 /* Run and look until decided, out of pairs or out of budget. */
 static int sequential(struct ab *ab)
 {
@@ -403,6 +418,10 @@ static int sequential(struct ab *ab)
 		run_pairs(ab, look_at(ab, j, looks));
 		ab->o.look = j;
 		ab->o.final = j == looks || out_of_budget(ab, j, looks);
+		/* the last look: after the pairs the budget still has room for
+		 * (a choice made on time alone, so the levels stay valid) */
+		if (ab->o.final && j < looks)
+			run_pairs(ab, ab->done + pairs_that_fit(ab, j, looks));
 		rc = lb_compare_look(&ab->o, LB_CMP_INVOCATIONS, ab->fa,
 				     ab->done, ab->fb, ab->done, NULL, &res);
 		fprintf(stderr,
