@@ -8,13 +8,21 @@
 # uncommitted changes) in temporary directories (git worktree for a
 # revision, a copy of the tree otherwise), then runs `lockbench ab`: the
 # two builds interleaved A B A B on this machine on a small preset, one
-# sample per invocation.  Exit status: 0 no regression, 1 regression, 2 bad
-# usage or a build failed, 3 a run failed.  Nothing in the repository is
-# changed; the temporary directories are removed at the end.
+# sample per invocation, looking again after every quarter of the
+# invocations until every configuration is decided or the budget is spent.
+# Exit status: 0 no regression (every gated configuration equivalent or
+# improved), 1 regression, 2 bad usage or a build failed, 3 a run failed,
+# 4 undecided (no regression shown, but the data could not show
+# equivalence within the budget: a quieter machine or a larger budget
+# decides it; treat it as a failure or as a warning, not as a pass).
+# Nothing in the repository is changed; the temporary directories are
+# removed at the end.
 #
-# Environment: LB_AB_RUNS (invocations of each, default 6), LB_AB_ARGS
-# (run options, default below), LB_AB_OPTS (extra ab options, such as
-# "--threshold 10% --metric ops_per_sec"), KEEP=1 (keep the builds).
+# Environment: LB_AB_BUDGET (time for ab, default 3min), LB_AB_MAX_RUNS
+# (invocations of each at most, default 24), LB_AB_RUNS (exactly this many
+# invocations of each, one look, instead), LB_AB_ARGS (run options,
+# default below), LB_AB_OPTS (extra ab options, such as "--threshold 10%
+# --gate ops_per_sec"), KEEP=1 (keep the builds).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 usage() {
@@ -24,7 +32,9 @@ usage() {
 [ $# -ge 1 ] && [ $# -le 2 ] || usage
 base_rev=$1
 cand_rev=${2:-}
-runs=${LB_AB_RUNS:-6}
+runs=${LB_AB_RUNS:-}
+budget=${LB_AB_BUDGET:-3min}
+max_runs=${LB_AB_MAX_RUNS:-24}
 args=${LB_AB_ARGS:-"-m pthread,mcs-futex,ticket -t 1,2 --duration 100ms --warmup 20ms --reps 3"}
 opts=${LB_AB_OPTS:-}
 
@@ -75,7 +85,13 @@ if ! build "$work/cand" "$cand_rev"; then
 	tail -20 "$work/cand.build.log" >&2
 	exit 2
 fi
-echo "ci-regress: A/B, $runs invocations each: $args"
+if [ -n "$runs" ]; then
+	seq="-n $runs"
+	echo "ci-regress: A/B, $runs invocations each: $args"
+else
+	seq="--max-runs $max_runs --budget $budget"
+	echo "ci-regress: A/B, up to $max_runs invocations each within $budget: $args"
+fi
 # shellcheck disable=SC2086
 "$work/cand/lockbench" ab --a "$work/base/lockbench" \
-	--b "$work/cand/lockbench" -n "$runs" $opts -- $args
+	--b "$work/cand/lockbench" $seq $opts -- $args

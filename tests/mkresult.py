@@ -5,6 +5,7 @@
 #   mkresult.py OUT [--slower F] [--spread S] [--reps N] [--seed N]
 #               [--schema-version V] [--drop KEY] [--extra-method]
 #               [--fail METHOD] [--busy CPUS] [--latency]
+#               [--regimes SHARE]
 import argparse
 import json
 import random
@@ -23,6 +24,8 @@ p.add_argument("--extra-method", action="store_true")
 p.add_argument("--fail", default=None)
 p.add_argument("--busy", type=float, default=0.0)
 p.add_argument("--latency", action="store_true")
+p.add_argument("--regimes", type=float, default=0.0,
+               help="this share of repetitions runs 3 times slower")
 a = p.parse_args()
 rnd = random.Random(a.seed)
 
@@ -36,6 +39,8 @@ for m in methods:
         reps = []
         for _ in range(a.reps):
             ops_s = rate * (1 + a.spread * rnd.uniform(-1, 1))
+            if a.regimes and len(reps) < round(a.regimes * a.reps):
+                ops_s /= 3
             ops = int(ops_s * 0.1)
             share = [ops // t] * t
             rep = {

@@ -1,8 +1,10 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # t_compare.sh - `lockbench compare` on synthetic result files with known
-# changes (tests/mkresult.py), and on bad input: every bad file gives one
-# line naming the file and the problem, and exit status 2.
+# changes (tests/mkresult.py): the four verdicts (REGRESSION, improvement,
+# equivalent, undecided) and their exit statuses (1, 0, 0, 4), two regimes,
+# the JSON fields; and on bad input: every bad file gives one line naming
+# the file and the problem, and exit status 2.
 LB=${LOCKBENCH:-./lockbench}
 src=${top_srcdir:-.}
 MK="$src/tests/mkresult.py"
@@ -10,9 +12,9 @@ out=cmp-out.$$
 trap 'rm -f "$out".*' EXIT
 . "${top_srcdir:-.}/tests/lib.sh"
 
-echo "1..19"
+echo "1..24"
 if ! command -v python3 >/dev/null 2>&1; then
-	for i in $(seq 1 19); do echo "ok $i # SKIP python3 is missing"; done
+	for i in $(seq 1 24); do echo "ok $i # SKIP python3 is missing"; done
 	exit 0
 fi
 
@@ -50,7 +52,7 @@ bad() {
 python3 "$MK" "$out.base.json" --seed 1
 python3 "$MK" "$out.same.json" --seed 1
 python3 "$MK" "$out.slow.json" --slower 0.2 --spread 0.01 --seed 2
-python3 "$MK" "$out.noisy.json" --slower 0.03 --spread 0.02 --seed 3
+python3 "$MK" "$out.noisy.json" --slower 0.01 --spread 0.02 --seed 3
 python3 "$MK" "$out.v2.json" --schema-version 2
 python3 "$MK" "$out.v0.json" --schema-version 0
 python3 "$MK" "$out.noops.json" --drop ops_per_sec
@@ -60,6 +62,9 @@ python3 "$MK" "$out.one0.json" --reps 1
 python3 "$MK" "$out.extra.json" --extra-method --seed 1
 python3 "$MK" "$out.fail.json" --fail ticket --seed 1
 python3 "$MK" "$out.busy.json" --slower 0.2 --busy 3.5 --seed 2
+python3 "$MK" "$out.wide.json" --spread 0.3 --seed 6
+python3 "$MK" "$out.reg25.json" --reps 12 --regimes 0.25 --seed 5
+python3 "$MK" "$out.reg50.json" --reps 12 --regimes 0.5 --seed 4
 printf '{"runs": [1, 2,, 3]}\n' >"$out.notjson.json"
 printf '{"schema": "something-else", "schema_version": 1}\n' \
 	>"$out.other.json"
@@ -70,17 +75,28 @@ expect 1 "verdict: REGRESSION" "20% slower, tight spread: regression" \
 	"$out.base.json" "$out.slow.json"
 # worst first: the first row of the table is a regression
 if "$LB" compare "$out.base.json" "$out.slow.json" |
-	sed -n '6p' | grep -q '^REGRESSION .*throughput\|^REGRESSION .*CPU/op'; then
+	sed -n '7p' | grep -q '^REGRESSION .*throughput\|^REGRESSION .*CPU/op'; then
 	ok "the table lists the worst change first"
 else
 	not_ok "the table lists the worst change first"
 fi
-expect 0 "verdict: no regression" "3% slower within noise: no regression" \
+expect 0 "verdict: no regression" "1% slower in 2% noise: equivalent, no regression" \
 	"$out.base.json" "$out.noisy.json"
-expect 0 "better" "20% faster is reported as better, not a regression" \
+expect 0 "improvement " "20% faster is an improvement, exit 0" \
 	"$out.slow.json" "$out.base.json"
-expect 0 "undecided" "one repetition each: undecided, not guessed" \
+expect 4 "verdict: undecided" "one repetition each: undecided (exit 4), not guessed" \
 	"$out.one0.json" "$out.one.json"
+expect 4 "verdict: undecided" "30% noise: neither equivalent nor a regression, exit 4" \
+	"$out.base.json" "$out.wide.json"
+if "$LB" compare "$out.base.json" "$out.wide.json" |
+	grep -q '^undecided .*throughput .*\[0\.[0-9]*, 1\.[0-9]*\] *-[0-9.]*%'; then
+	ok "an undecided row shows its interval and the detectable change"
+else
+	not_ok "an undecided row shows its interval and the detectable change: $("$LB" compare "$out.base.json" "$out.wide.json" | head -c 600)"
+fi
+expect 4 "bimodal: BASE 75% fast / 25% slow, NEW 50% / 50%" \
+	"two regimes whose shares shift: reported, never equivalent" \
+	--metric ops_per_sec "$out.reg25.json" "$out.reg50.json"
 expect 0 "new configuration (only in NEW): mcs-futex" \
 	"a configuration only in NEW is reported as new" \
 	"$out.base.json" "$out.extra.json"
@@ -89,7 +105,7 @@ expect 0 "missing configuration (only in BASE): mcs-futex" \
 	"$out.extra.json" "$out.base.json"
 expect 1 "FAILED in NEW" "a run failing its check in NEW is a regression" \
 	"$out.base.json" "$out.fail.json"
-expect 0 "machine busy" \
+expect 4 "machine busy" \
 	"slower while other processes took the CPUs: undecided" \
 	"$out.base.json" "$out.busy.json"
 expect 1 "verdict: REGRESSION" "--metric ops_per_sec alone" \
@@ -100,11 +116,15 @@ if "$LB" compare --json "$out.base.json" "$out.slow.json" >"$out.json.out"; then
 else
 	rc=$?
 fi
-if [ $rc -eq 1 ] && python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["verdict"] == "regression" and d["regressions"] > 0 and d["results"][0]["state"] == "REGRESSION" else 1)' "$out.json.out"; then
+if [ $rc -eq 1 ] && python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); r=[x for x in d["results"] if x["metric"] == "ops_per_sec"][0]; sys.exit(0 if d["results"][0]["verdict"] == "REGRESSION" and d["verdict"] == "regression" and d["regressions"] > 0 and d["exit_status"] == 1 and r["verdict"] == "REGRESSION" and r["gated"] and r["hi"] < 0.95 and r["lo"] <= r["change"] <= r["hi"] and 0 < r["detectable"] < 1 and r["scale"] == "ratio" else 1)' "$out.json.out"; then
 	ok "--json: machine-readable verdict, exit 1"
 else
 	not_ok "--json (rc=$rc): $(head -c 300 "$out.json.out")"
 fi
+bad "invalid --gate value 'speed'" "an unknown --gate metric is refused" \
+	--gate speed "$out.base.json" "$out.slow.json"
+expect 0 "verdict: no regression" "--gate cpu_us_per_op: CPU/op decides" \
+	--gate cpu_us_per_op "$out.base.json" "$out.same.json"
 bad "schema_version 2 is newer" "a newer schema version is refused" \
 	"$out.base.json" "$out.v2.json"
 bad "schema_version 0 is not supported" "an older schema version is refused" \

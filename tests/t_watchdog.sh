@@ -59,7 +59,9 @@ else
 	not_ok "stderr: $(cat "$d/err")"
 fi
 "$LB" compare "$f" "$f" >"$d/cmp" 2>&1
-check "compare reads the file with failed runs (rc $?)" [ $? -eq 0 ]
+rc=$?
+# 0, or 4 (undecided) for the configurations with too few repetitions
+check "compare reads the file with failed runs (rc $rc)" [ "$rc" -eq 0 -o "$rc" -eq 4 ]
 
 # No isolation (LOCKBENCH_ISOLATE=0): the stall is reported in-process too,
 # and the stuck threads are left behind while the run goes on.

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * compare.c - match configurations, test each metric, correct for multiple
- * comparisons, print the verdict.  The reasoning is in compare.h.
+ * compare.c - match configurations, gather each metric's samples, give each
+ * an interval and a verdict at the level of this look, sum up.  The
+ * reasoning is in compare.h; the printing in compare_out.c.
  */
 #include <jansson.h>
 #include <math.h>
@@ -9,52 +10,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "harness/analysis/compare.h"
+#include "harness/analysis/compare_impl.h"
 #include "harness/analysis/mwu.h"
 #include "harness/util/options.h"
 #include "harness/analysis/stats.h"
 #include "runtime/compiler.h"
-
-const struct lb_cmp_metric lb_cmp_metrics[] = {
-	{ "ops_per_sec", "throughput", "Mops/s", 1e-6, +1 },
-	{ "latency_p99_ns", "p99 latency", "ns", 1, -1 },
-	{ "jain", "fairness", "Jain", 1, +1 },
-	{ "cpu_us_per_op", "CPU/op", "us", 1, -1 },
-};
-const unsigned int lb_cmp_nmetrics = LB_ARRAY_SIZE(lb_cmp_metrics);
 
 /* Other processes may use this much CPU beyond what the threads left. */
 #define BUSY_SLACK_CPUS 0.25
 /* Noisy repetitions widen the margin to this many robust CVs. */
 #define NOISE_CVS 2.0
 
-enum state {
-	ST_REGRESSION,
-	ST_FAILED, /* NEW failed a correctness check */
-	ST_UNDECIDED,
-	ST_NOISE, /* worse beyond the margin, not significant */
-	ST_OK,
-	ST_BETTER,
-	ST_NSTATES,
-};
-
-static const char *const state_names[ST_NSTATES] = {
-	"REGRESSION", "FAILED", "undecided", "not-significant", "ok", "better",
-};
-
-struct row {
-	const char *label, *key;
-	const struct lb_cmp_metric *m;
-	enum state state;
-	unsigned int nb, nn;
-	double med_b, med_n, ratio, ci_lo, ci_hi;
-	double margin, p, p_adj, p_min;
-	bool tested;
-	char note[160];
-};
-
-int lb_cmp_parse_metrics(const char *arg, unsigned int *mask, char *err,
-			 size_t errlen)
+int lb_cmp_parse_metrics(const char *opt, const char *arg, unsigned int *mask,
+			 char *err, size_t errlen)
 {
 	char *copy, *item, *save = NULL;
 	unsigned int i;
@@ -74,10 +42,10 @@ int lb_cmp_parse_metrics(const char *arg, unsigned int *mask, char *err,
 				break;
 		if (i == lb_cmp_nmetrics) {
 			snprintf(err, errlen,
-				 "invalid --metric value '%s': known metrics "
+				 "invalid %s value '%s': known metrics "
 				 "are ops_per_sec, latency_p99_ns, jain, "
 				 "cpu_us_per_op, all",
-				 item);
+				 opt, item);
 			free(copy);
 			return -1;
 		}
@@ -85,8 +53,7 @@ int lb_cmp_parse_metrics(const char *arg, unsigned int *mask, char *err,
 	}
 	free(copy);
 	if (!*mask) {
-		snprintf(err, errlen, "invalid --metric value '%s': empty",
-			 arg);
+		snprintf(err, errlen, "invalid %s value '%s': empty", opt, arg);
 		return -1;
 	}
 	return 0;
@@ -116,11 +83,6 @@ int lb_cmp_parse_fraction(const char *opt, const char *arg, double *out,
 
 /* ------------------------------------------------------------ samples */
 
-struct side {
-	struct lb_rf *const *files;
-	unsigned int nfiles;
-};
-
 /* The runs with @key in @rf, in order; NULL when none is left. */
 static const struct lb_rf_run *next_run(const struct lb_rf *rf, const char *key,
 					unsigned int *i)
@@ -131,7 +93,8 @@ static const struct lb_rf_run *next_run(const struct lb_rf *rf, const char *key,
 	return NULL;
 }
 
-static const struct lb_rf_run *find_run(const struct side *s, const char *key)
+static const struct lb_rf_run *find_run(const struct lb_cmp_side *s,
+					const char *key)
 {
 	unsigned int f, i;
 
@@ -151,7 +114,8 @@ static const struct lb_rf_run *find_run(const struct side *s, const char *key)
  * run, if any.  A repetition in which a starved machine completed no
  * operation is no figure, not a failure: it is left out of the samples.
  */
-static const struct lb_rf_run *bad_run(const struct side *s, const char *key)
+static const struct lb_rf_run *bad_run(const struct lb_cmp_side *s,
+				       const char *key)
 {
 	unsigned int f, i, j;
 
@@ -169,24 +133,31 @@ static const struct lb_rf_run *bad_run(const struct side *s, const char *key)
 	return NULL;
 }
 
-/* Finite values of @metric from the ok repetitions of @key in @rf. */
+/*
+ * The ok repetitions of @key in @rf with a usable value of @m, on the
+ * compared scale (a log needs a positive value: a repetition that did no
+ * operation has no throughput to take the log of).
+ */
 static unsigned int file_values(const struct lb_rf *rf, const char *key,
-				const char *metric, double *out)
+				const struct lb_cmp_metric *m, double *out)
 {
 	const struct lb_rf_run *r;
 	unsigned int i = 0, j, n = 0;
 
 	while ((r = next_run(rf, key, &i)))
 		for (j = 0; j < r->nreps; j++) {
-			double v = lb_rf_metric(&r->reps[j], metric);
+			double v = lb_rf_metric(&r->reps[j], m->name);
 
-			if (r->reps[j].ok && isfinite(v))
-				out[n++] = v;
+			if (!r->reps[j].ok || !isfinite(v))
+				continue;
+			if (m->logscale && !(v > 0))
+				continue;
+			out[n++] = m->logscale ? log(v) : v;
 		}
 	return n;
 }
 
-static unsigned int max_reps(const struct side *s)
+static unsigned int max_reps(const struct lb_cmp_side *s)
 {
 	unsigned int f, i, n = 0;
 
@@ -196,47 +167,41 @@ static unsigned int max_reps(const struct side *s)
 	return n + 1;
 }
 
-/* The best of @n values for @m: the largest if higher is better. */
-static double best_of(const struct lb_cmp_metric *m, const double *v,
-		      unsigned int n)
-{
-	double b = v[0];
-	unsigned int i;
-
-	for (i = 1; i < n; i++)
-		b = m->better > 0 ? fmax(b, v[i]) : fmin(b, v[i]);
-	return b;
-}
-
 /*
- * The samples of one side: the repetitions (one file), or one value per
- * file (invocation): the best of its repetitions.  Other processes only
- * ever slow a repetition down, so on a shared machine the best one is the
- * least disturbed estimate of what the build can do (Chen & Revels,
- * "Robust benchmarking in noisy environments", 2016); a median would carry
- * the machine's load into the comparison.
+ * The samples of one side: its repetitions (one file), or one value per
+ * file (invocation): the mean of its repetitions on the compared scale,
+ * i.e. the log of their geometric mean.  Every valid repetition counts:
+ * the best one alone (Chen & Revels, "Robust benchmarking in noisy
+ * environments", 2016) throws away what the others say and makes the
+ * sample's spread that of an extreme, wider than that of a mean.
  */
-static unsigned int samples(enum lb_cmp_mode mode, const struct side *s,
-			    const char *key, const struct lb_cmp_metric *m,
-			    double **out)
+static void side_samples(enum lb_cmp_mode mode, const struct lb_cmp_side *s,
+			 const char *key, const struct lb_cmp_metric *m,
+			 double **xs, unsigned int *nx, double **ps,
+			 unsigned int *np)
 {
-	const char *metric = m->name;
-	double *tmp = lb_xzalloc(max_reps(s) * sizeof(*tmp));
-	double *v = lb_xzalloc(max_reps(s) * sizeof(*v));
-	unsigned int f, n = 0, k;
+	double *all = lb_xzalloc(max_reps(s) * sizeof(*all));
+	double *x = lb_xzalloc((s->nfiles + max_reps(s)) * sizeof(*x));
+	unsigned int f, n = 0, k, i, pooled = 0;
 
-	if (mode == LB_CMP_REPS) {
-		n = file_values(s->files[0], key, metric, v);
-	} else {
-		for (f = 0; f < s->nfiles; f++) {
-			k = file_values(s->files[f], key, metric, tmp);
-			if (k)
-				v[n++] = best_of(m, tmp, k);
+	for (f = 0; f < s->nfiles; f++) {
+		k = file_values(s->files[f], key, m, all + pooled);
+		if (mode == LB_CMP_REPS) {
+			for (i = 0; i < k; i++)
+				x[n++] = all[pooled + i];
+		} else if (k) {
+			double sum = 0;
+
+			for (i = 0; i < k; i++)
+				sum += all[pooled + i];
+			x[n++] = sum / k;
 		}
+		pooled += k;
 	}
-	free(tmp);
-	*out = v;
-	return n;
+	*xs = x;
+	*nx = n;
+	*ps = all;
+	*np = pooled;
 }
 
 /* CPUs other processes used while @key ran (median over repetitions). */
@@ -263,289 +228,123 @@ static double busy_cpus(const struct lb_rf *rf, const char *key)
 	return m;
 }
 
-/* 1.4826 MAD / |median|: a robust coefficient of variation. */
-static double robust_cv(const double *x, unsigned int n)
+/* 1.4826 MAD: a robust standard deviation (of log values: a robust CV). */
+static double robust_sd(const double *x, unsigned int n)
 {
 	double med = lb_median(x, n), *d, mad;
 	unsigned int i;
 
-	if (n < 2 || med == 0)
+	if (n < 2)
 		return 0;
 	d = lb_xzalloc(n * sizeof(*d));
 	for (i = 0; i < n; i++)
 		d[i] = fabs(x[i] - med);
 	mad = lb_median(d, n);
 	free(d);
-	return 1.4826 * mad / fabs(med);
+	return 1.4826 * mad;
 }
 
 /* ------------------------------------------------------------ testing */
 
-static void test_row(const struct lb_cmp_opts *o, enum lb_cmp_mode mode,
-		     struct row *r, double *b, unsigned int nb, double *n,
-		     unsigned int nn)
+/* The margins of @r on its scale; @wide widens the bad one (REPS). */
+static void set_margins(const struct lb_cmp_opts *o, struct lb_cmp_row *r,
+			double wide)
 {
-	double *shifted = lb_xzalloc((nb + 1) * sizeof(*shifted));
-	double *lb = lb_xzalloc((nb + 1) * sizeof(*lb));
-	double *ln = lb_xzalloc((nn + 1) * sizeof(*ln));
-	bool positive = true;
-	struct lb_mwu u;
-	unsigned int i;
+	double t = o->threshold, w = fmin(0.99, fmax(t, wide));
 
-	r->nb = nb;
-	r->nn = nn;
-	r->med_b = nb ? lb_median(b, nb) : NAN;
-	r->med_n = nn ? lb_median(n, nn) : NAN;
-	r->ratio = r->med_b > 0 ? r->med_n / r->med_b : NAN;
-	r->ci_lo = r->ci_hi = r->p = r->p_adj = NAN;
-	r->margin = o->threshold;
-	if (nb < 2 || nn < 2) {
+	r->mg.better = r->m->better;
+	if (r->m->logscale) {
+		r->mg.lo = log(1 - t);
+		r->mg.hi = log(1 + t);
+		r->mg.bad = r->m->better > 0 ? log(1 - w) : log(1 + w);
+	} else {
+		r->mg.lo = -t;
+		r->mg.hi = t;
+		r->mg.bad = r->m->better > 0 ? -w : w;
+	}
+}
+
+/* "bimodal: A 70% fast / 30% slow, B 40% / 60%" */
+static void regimes_note(const struct lb_cmp_opts *o, struct lb_cmp_row *r)
+{
+	/* the fast regime: high throughput, low latency */
+	double fb = r->m->better > 0 ? 1 - r->d.low_b : r->d.low_b;
+	double fn = r->m->better > 0 ? 1 - r->d.low_n : r->d.low_n;
+
+	snprintf(r->note, sizeof(r->note),
+		 "bimodal: %s %.0f%% fast / %.0f%% slow, %s %.0f%% / %.0f%%",
+		 o->base_name, 100 * fb, 100 * (1 - fb), o->new_name, 100 * fn,
+		 100 * (1 - fn));
+}
+
+/* Interval, verdict and detectable change of one row at @level. */
+static void test_row(const struct lb_cmp_opts *o, enum lb_cmp_mode mode,
+		     struct lb_cmp_row *r, double level)
+{
+	struct lb_side_values b = { r->xb, r->nb, r->pb, r->npb };
+	struct lb_side_values n = { r->xn, r->nn, r->pn, r->npn };
+
+	r->center_b = r->nb ? lb_median(r->xb, r->nb) : NAN;
+	r->center_n = r->nn ? lb_median(r->xn, r->nn) : NAN;
+	r->level = level;
+	set_margins(o, r, 0);
+	if (!r->tested) {
+		r->d = (struct lb_decision){
+			.v = LB_V_UNDECIDED,
+			.e = { .est = NAN, .lo = NAN, .hi = NAN },
+			.detect = NAN,
+			.low_b = NAN,
+			.low_n = NAN
+		};
 		snprintf(r->note, sizeof(r->note),
-			 "too few repetitions (%u and %u)", nb, nn);
-		r->state = ST_UNDECIDED;
-		goto out;
+			 "too few samples (%u and %u)", r->nb, r->nn);
+		return;
 	}
 	if (mode == LB_CMP_REPS)
-		r->margin =
-			fmax(o->threshold, NOISE_CVS * fmax(robust_cv(b, nb),
-							    robust_cv(n, nn)));
-	/* Effect: Hodges-Lehmann shift of the logarithms = a ratio. */
-	for (i = 0; i < nb; i++)
-		positive &= b[i] > 0;
-	for (i = 0; i < nn; i++)
-		positive &= n[i] > 0;
-	if (positive) {
-		double shift, lo, hi;
-
-		for (i = 0; i < nb; i++)
-			lb[i] = log(b[i]);
-		for (i = 0; i < nn; i++)
-			ln[i] = log(n[i]);
-		lb_hodges_lehmann(lb, nb, ln, nn, 0.05, &shift, &lo, &hi);
-		r->ci_lo = exp(lo);
-		r->ci_hi = exp(hi);
-	}
-	/* H1: NEW is worse than BASE by more than the margin. */
-	for (i = 0; i < nb; i++)
-		shifted[i] = b[i] *
-			     (r->m->better > 0 ? 1 - r->margin : 1 + r->margin);
-	lb_mwu(n, nn, shifted, nb, &u);
-	r->p = r->m->better > 0 ? u.p_less : u.p_greater;
-	r->p_min = u.p_min;
-	r->tested = true;
-out:
-	free(shifted);
-	free(lb);
-	free(ln);
-}
-
-/* Worse than BASE by more than @margin, by the medians? */
-static bool worse_beyond(const struct row *r, double margin)
-{
-	if (!isfinite(r->med_b) || !isfinite(r->med_n))
-		return false;
-	if (r->m->better > 0)
-		return r->med_n < r->med_b * (1 - margin);
-	return r->med_n > r->med_b * (1 + margin);
-}
-
-static bool better_beyond(const struct row *r, double margin)
-{
-	if (!isfinite(r->med_b) || !isfinite(r->med_n))
-		return false;
-	if (r->m->better > 0)
-		return r->med_n > r->med_b * (1 + margin);
-	return r->med_n < r->med_b * (1 - margin);
-}
-
-static void decide(const struct lb_cmp_opts *o, struct row *r,
-		   unsigned int ntests, double busy_b, double busy_n,
-		   unsigned int threads, unsigned int cpus_b,
-		   unsigned int cpus_n)
-{
-	bool busy;
-
-	if (!r->tested)
-		return;
-	/* others took CPUs that the threads needed (all, if oversubscribed) */
-	busy = busy_b > fmax(0, (double)cpus_b - threads) + BUSY_SLACK_CPUS ||
-	       busy_n > fmax(0, (double)cpus_n - threads) + BUSY_SLACK_CPUS;
-	if (!worse_beyond(r, r->margin)) {
-		r->state = better_beyond(r, o->threshold) ? ST_BETTER : ST_OK;
-		if (r->margin > o->threshold)
-			snprintf(r->note, sizeof(r->note),
-				 "noisy: margin widened to %.0f%%",
-				 r->margin * 100);
-		return;
-	}
-	if (r->p_adj <= o->alpha) {
-		r->state = ST_REGRESSION;
-		if (busy) {
-			r->state = ST_UNDECIDED;
-			snprintf(r->note, sizeof(r->note),
-				 "machine busy: other processes used %.1f "
-				 "and %.1f CPUs; use 'lockbench ab'",
-				 busy_b, busy_n);
-		}
-		return;
-	}
-	if (r->p_min > o->alpha / ntests) {
-		r->state = ST_UNDECIDED;
+		set_margins(o, r,
+			    NOISE_CVS * fmax(robust_sd(r->xb, r->nb),
+					     robust_sd(r->xn, r->nn)));
+	lb_decide(&b, &n, &r->mg, level, &r->d);
+	if (r->d.two)
+		regimes_note(o, r);
+	else if (!isfinite(r->d.e.lo))
 		snprintf(r->note, sizeof(r->note),
-			 "too few samples (%u, %u) for %u comparisons", r->nb,
-			 r->nn, ntests);
+			 "%u and %u samples cannot reach this level", r->nb,
+			 r->nn);
+}
+
+/*
+ * REPS mode: a regression measured while other processes took CPUs that
+ * the threads needed (all, if oversubscribed) cannot be put on the build.
+ */
+static void busy_check(struct lb_cmp *c, struct lb_cmp_row *r)
+{
+	const struct lb_rf_run *rb = find_run(&c->base, r->key);
+	double busy_b, busy_n;
+	unsigned int cpus_b = c->base.files[0]->online_cpus;
+	unsigned int cpus_n = c->cand.files[0]->online_cpus;
+
+	if (c->mode != LB_CMP_REPS || r->d.v != LB_V_REGRESSION)
 		return;
+	busy_b = busy_cpus(c->base.files[0], r->key);
+	busy_n = busy_cpus(c->cand.files[0], r->key);
+	if (busy_b > fmax(0, (double)cpus_b - rb->threads) + BUSY_SLACK_CPUS ||
+	    busy_n > fmax(0, (double)cpus_n - rb->threads) + BUSY_SLACK_CPUS) {
+		r->d.v = LB_V_UNDECIDED;
+		snprintf(r->note, sizeof(r->note),
+			 "machine busy: other processes used %.1f and %.1f "
+			 "CPUs; use 'lockbench ab'",
+			 busy_b, busy_n);
 	}
-	r->state = ST_NOISE;
-}
-
-/* ------------------------------------------------------------ output */
-
-static int cmp_rows(const void *a, const void *b)
-{
-	const struct row *x = a, *y = b;
-	double bx, by;
-
-	if (x->state != y->state)
-		return (int)x->state - (int)y->state;
-	/* worst change first: the ratio in the bad direction */
-	bx = isfinite(x->ratio) ? (x->m->better > 0 ? x->ratio : 1 / x->ratio) :
-				  1;
-	by = isfinite(y->ratio) ? (y->m->better > 0 ? y->ratio : 1 / y->ratio) :
-				  1;
-	return (bx > by) - (bx < by);
-}
-
-static const char *fmt_value(const struct lb_cmp_metric *m, double v, char *buf,
-			     size_t len)
-{
-	if (!isfinite(v))
-		snprintf(buf, len, "n/a");
-	else
-		snprintf(buf, len, "%.4g", v * m->scale);
-	return buf;
-}
-
-static void print_side(FILE *out, const char *name, const struct side *s)
-{
-	char label[128];
-
-	fprintf(out, "%-4s %s (%u file%s, %s", name,
-		lb_rf_label(s->files[0], label, sizeof(label)), s->nfiles,
-		s->nfiles > 1 ? "s" : "", s->files[0]->path);
-	if (s->nfiles > 1)
-		fprintf(out, " ...");
-	fprintf(out, ")\n");
-}
-
-static void print_table(FILE *out, const struct lb_cmp_opts *o,
-			enum lb_cmp_mode mode, const struct side *base,
-			const struct side *cand, struct row *rows,
-			unsigned int nrows, unsigned int ntests)
-{
-	char vb[32], vn[32], ci[40], change[16], p[16];
-	unsigned int i;
-
-	print_side(out, o->base_name, base);
-	print_side(out, o->new_name, cand);
-	fprintf(out,
-		"threshold %.3g%%, alpha %.3g (Holm over %u comparisons); "
-		"samples: %s\n\n",
-		o->threshold * 100, o->alpha, ntests,
-		mode == LB_CMP_REPS ?
-			"repetitions inside each run (one process per side)" :
-			"the best repetition of each invocation (interleaved "
-			"runs)");
-	fprintf(out, "%-15s %-40s %-11s %10s %10s %8s %15s %8s  %s\n", "state",
-		"configuration", "metric", o->base_name, o->new_name, "change",
-		"95% CI (ratio)", "p(Holm)", "note");
-	for (i = 0; i < nrows; i++) {
-		const struct row *r = &rows[i];
-
-		if (isfinite(r->ratio))
-			snprintf(change, sizeof(change), "%+.1f%%",
-				 (r->ratio - 1) * 100);
-		else
-			snprintf(change, sizeof(change), "n/a");
-		if (isfinite(r->ci_lo) && isfinite(r->ci_hi))
-			snprintf(ci, sizeof(ci), "[%.3f, %.3f]", r->ci_lo,
-				 r->ci_hi);
-		else
-			snprintf(ci, sizeof(ci), "n/a");
-		if (isfinite(r->p_adj))
-			snprintf(p, sizeof(p), "%.3g", r->p_adj);
-		else
-			snprintf(p, sizeof(p), "n/a");
-		fprintf(out,
-			"%-15s %-40.40s %-11s %10s %10s %8s %15s %8s  %s\n",
-			state_names[r->state], r->label, r->m->label,
-			fmt_value(r->m, r->med_b, vb, sizeof(vb)),
-			fmt_value(r->m, r->med_n, vn, sizeof(vn)), change, ci,
-			p, r->note);
-	}
-}
-
-static json_t *num(double v)
-{
-	return isfinite(v) ? json_real(v) : json_null();
-}
-
-static json_t *side_json(const struct side *s)
-{
-	json_t *files = json_array();
-	unsigned int f;
-
-	for (f = 0; f < s->nfiles; f++)
-		json_array_append_new(files,
-				      json_pack("{s:s, s:s, s:s}", "path",
-						s->files[f]->path, "host",
-						s->files[f]->hostname, "commit",
-						s->files[f]->commit));
-	return files;
-}
-
-static json_t *rows_json(const struct row *rows, unsigned int nrows)
-{
-	json_t *a = json_array();
-	unsigned int i;
-
-	for (i = 0; i < nrows; i++) {
-		const struct row *r = &rows[i];
-
-		json_array_append_new(
-			a,
-			json_pack("{s:s, s:s, s:s, s:s, s:i, s:i, s:o, s:o, "
-				  "s:o, s:o, s:o, s:o, s:o, s:o, s:s}",
-				  "state", state_names[r->state], "config",
-				  r->label, "key", r->key, "metric", r->m->name,
-				  "n_base", (int)r->nb, "n_new", (int)r->nn,
-				  "base_median", num(r->med_b), "new_median",
-				  num(r->med_n), "ratio", num(r->ratio),
-				  "ratio_ci95_lo", num(r->ci_lo),
-				  "ratio_ci95_hi", num(r->ci_hi), "margin",
-				  num(r->margin), "p", num(r->p), "p_holm",
-				  num(r->p_adj), "note", r->note));
-	}
-	return a;
-}
-
-static json_t *strings_json(const char *const *s, unsigned int n)
-{
-	json_t *a = json_array();
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		json_array_append_new(a, json_string(s[i]));
-	return a;
 }
 
 /* ------------------------------------------------------------ driver */
 
 /* Unique configuration keys of a side, in file order; labels alongside. */
-static unsigned int side_keys(const struct side *s, const char **keys,
-			      const char **labels, unsigned int n)
+static unsigned int side_keys(const struct lb_cmp_side *s, const char **keys,
+			      const char **labels)
 {
-	unsigned int f, i, k;
+	unsigned int f, i, k, n = 0;
 
 	for (f = 0; f < s->nfiles; f++)
 		for (i = 0; i < s->files[f]->nruns; i++) {
@@ -572,7 +371,7 @@ static bool has_key(const char *const *keys, unsigned int n, const char *key)
 	return false;
 }
 
-static unsigned int total_runs(const struct side *s)
+static unsigned int total_runs(const struct lb_cmp_side *s)
 {
 	unsigned int f, n = 0;
 
@@ -581,194 +380,155 @@ static unsigned int total_runs(const struct side *s)
 	return n + 1;
 }
 
-/* Invalid repetitions left out (validity gate), and runs with no valid one. */
-static unsigned int side_excluded(const struct side *s, unsigned int *invalid)
-{
-	unsigned int f, n = 0;
-
-	*invalid = 0;
-	for (f = 0; f < s->nfiles; f++) {
-		n += s->files[f]->excluded_reps;
-		*invalid += s->files[f]->invalid_runs;
-	}
-	return n;
-}
-
-static bool side_slowed(const struct side *s)
+/* Invalid repetitions left out (validity gate), runs with no valid one,
+ * and whether a file carries an injected test slowdown. */
+static void side_notes(const struct lb_cmp_side *s, unsigned int *excluded,
+		       unsigned int *invalid, bool *slowed)
 {
 	unsigned int f;
 
-	for (f = 0; f < s->nfiles; f++)
-		if (s->files[f]->test_slowdown)
-			return true;
-	return false;
+	*excluded = *invalid = 0;
+	for (f = 0; f < s->nfiles; f++) {
+		*excluded += s->files[f]->excluded_reps;
+		*invalid += s->files[f]->invalid_runs;
+		*slowed |= s->files[f]->test_slowdown;
+	}
 }
 
-int lb_compare(const struct lb_cmp_opts *o, enum lb_cmp_mode mode,
-	       struct lb_rf *const *base_files, unsigned int nb,
-	       struct lb_rf *const *cand_files, unsigned int nc, FILE *out)
+/* The rows of configuration @key (@label): one per metric either side has. */
+static void add_rows(struct lb_cmp *c, const char *key, const char *label)
 {
-	struct side base = { base_files, nb }, cand = { cand_files, nc };
-	unsigned int nbk, nck, i, k, m, nrows = 0, ntests = 0;
-	const char **bkeys, **blabels, **ckeys, **clabels;
-	const char **missing, **added, **failed;
-	unsigned int nmissing = 0, nadded = 0, nfailed = 0, nreg = 0;
-	unsigned int counts[ST_NSTATES] = { 0 };
-	unsigned int xb, xn, ib, in;
-	struct row *rows;
-	double *p;
-	int rc;
+	unsigned int m;
 
-	bkeys = lb_xzalloc(total_runs(&base) * sizeof(*bkeys));
-	blabels = lb_xzalloc(total_runs(&base) * sizeof(*blabels));
-	ckeys = lb_xzalloc(total_runs(&cand) * sizeof(*ckeys));
-	clabels = lb_xzalloc(total_runs(&cand) * sizeof(*clabels));
-	nbk = side_keys(&base, bkeys, blabels, 0);
-	nck = side_keys(&cand, ckeys, clabels, 0);
-	missing = lb_xzalloc((nbk + 1) * sizeof(*missing));
-	failed = lb_xzalloc((nbk + 1) * sizeof(*failed));
-	added = lb_xzalloc((nck + 1) * sizeof(*added));
-	rows = lb_xzalloc((nbk * lb_cmp_nmetrics + 1) * sizeof(*rows));
+	for (m = 0; m < lb_cmp_nmetrics; m++) {
+		const struct lb_cmp_metric *met = &lb_cmp_metrics[m];
+		struct lb_cmp_row *r = &c->rows[c->nrows];
+
+		if (!((c->o->metrics | c->o->gate) & (1u << m)))
+			continue;
+		*r = (struct lb_cmp_row){ .label = label,
+					  .key = key,
+					  .m = met };
+		side_samples(c->mode, &c->base, key, met, &r->xb, &r->nb,
+			     &r->pb, &r->npb);
+		side_samples(c->mode, &c->cand, key, met, &r->xn, &r->nn,
+			     &r->pn, &r->npn);
+		/* a metric neither side has (latency, often) */
+		if (!r->nb && !r->nn) {
+			free(r->xb);
+			free(r->xn);
+			free(r->pb);
+			free(r->pn);
+			continue;
+		}
+		r->gated = c->o->gate & (1u << m);
+		r->tested = r->nb >= 2 && r->nn >= 2;
+		c->ntests += r->gated && r->tested;
+		c->nrows++;
+	}
+}
+
+/* Match the configurations of both sides; rows for those in both. */
+static void match(struct lb_cmp *c)
+{
+	const char **bkeys, **blabels, **ckeys, **clabels;
+	unsigned int nbk, nck, i, k;
+
+	bkeys = lb_xzalloc(total_runs(&c->base) * sizeof(*bkeys));
+	blabels = lb_xzalloc(total_runs(&c->base) * sizeof(*blabels));
+	ckeys = lb_xzalloc(total_runs(&c->cand) * sizeof(*ckeys));
+	clabels = lb_xzalloc(total_runs(&c->cand) * sizeof(*clabels));
+	nbk = side_keys(&c->base, bkeys, blabels);
+	nck = side_keys(&c->cand, ckeys, clabels);
+	c->missing = lb_xzalloc((nbk + 1) * sizeof(*c->missing));
+	c->failed = lb_xzalloc((nbk + 1) * sizeof(*c->failed));
+	c->added = lb_xzalloc((nck + 1) * sizeof(*c->added));
+	c->rows = lb_xzalloc((nbk * lb_cmp_nmetrics + 1) * sizeof(*c->rows));
 	for (i = 0; i < nck; i++)
 		if (!has_key(bkeys, nbk, ckeys[i]))
-			added[nadded++] = clabels[i];
+			c->added[c->nadded++] = clabels[i];
 	for (k = 0; k < nbk; k++) {
-		if (!find_run(&cand, bkeys[k])) {
-			missing[nmissing++] = blabels[k];
-			continue;
-		}
-		if (bad_run(&cand, bkeys[k]) && !bad_run(&base, bkeys[k])) {
-			failed[nfailed++] = blabels[k];
-			continue;
-		}
-		for (m = 0; m < lb_cmp_nmetrics; m++) {
-			struct row *r = &rows[nrows];
-			double *vb, *vn;
-			unsigned int n1, n2;
-
-			if (!(o->metrics & (1u << m)))
-				continue;
-			n1 = samples(mode, &base, bkeys[k], &lb_cmp_metrics[m],
-				     &vb);
-			n2 = samples(mode, &cand, bkeys[k], &lb_cmp_metrics[m],
-				     &vn);
-			/* a metric neither side has (latency, for now) */
-			if (n1 || n2) {
-				*r = (struct row){ .label = blabels[k],
-						   .key = bkeys[k],
-						   .m = &lb_cmp_metrics[m] };
-				test_row(o, mode, r, vb, n1, vn, n2);
-				ntests += r->tested;
-				nrows++;
-			}
-			free(vb);
-			free(vn);
-		}
-	}
-	/* Holm over every test made in this invocation. */
-	p = lb_xzalloc((nrows + 1) * sizeof(*p));
-	for (i = 0, k = 0; i < nrows; i++)
-		if (rows[i].tested)
-			p[k++] = rows[i].p;
-	lb_holm(p, k);
-	for (i = 0, k = 0; i < nrows; i++)
-		rows[i].p_adj = rows[i].tested ? p[k++] : NAN;
-	free(p);
-	for (i = 0; i < nrows; i++) {
-		const struct lb_rf_run *rb = find_run(&base, rows[i].key);
-		double busy_b = 0, busy_n = 0;
-
-		if (mode == LB_CMP_REPS) {
-			busy_b = busy_cpus(base.files[0], rows[i].key);
-			busy_n = busy_cpus(cand.files[0], rows[i].key);
-		}
-		decide(o, &rows[i], ntests ? ntests : 1, busy_b, busy_n,
-		       rb->threads, base.files[0]->online_cpus,
-		       cand.files[0]->online_cpus);
-		counts[rows[i].state]++;
-	}
-	qsort(rows, nrows, sizeof(*rows), cmp_rows);
-	xb = side_excluded(&base, &ib);
-	xn = side_excluded(&cand, &in);
-	nreg = counts[ST_REGRESSION] + nfailed;
-	rc = nreg ? LB_EXIT_CHECK : LB_EXIT_OK;
-	if (o->json) {
-		json_t *j = json_pack(
-			"{s:s, s:o, s:o, s:f, s:f, s:i, s:o, s:o, s:o, s:o, "
-			"s:b, s:i, s:i, s:s}",
-			"mode",
-			mode == LB_CMP_REPS ? "repetitions" : "invocations",
-			"base", side_json(&base), "new", side_json(&cand),
-			"threshold", o->threshold, "alpha", o->alpha,
-			"comparisons", (int)ntests, "results",
-			rows_json(rows, nrows), "new_configs",
-			strings_json(added, nadded), "missing_configs",
-			strings_json(missing, nmissing), "failed_in_new",
-			strings_json(failed, nfailed), "test_slowdown",
-			side_slowed(&base) || side_slowed(&cand), "regressions",
-			(int)nreg, "undecided", (int)counts[ST_UNDECIDED],
-			"verdict", nreg ? "regression" : "no regression");
-
-		/* The validity gate: what was left out, what could not be. */
-		if (j)
-			json_object_set_new(
-				j, "invalid_reps",
-				json_pack("{s:i, s:i, s:i, s:i}", "base",
-					  (int)xb, "new", (int)xn,
-					  "base_runs_without_valid", (int)ib,
-					  "new_runs_without_valid", (int)in));
-		if (!j || json_dumpf(j, out,
-				     JSON_INDENT(1) | JSON_PRESERVE_ORDER |
-					     JSON_REAL_PRECISION(6)))
-			lb_die("cannot print the comparison as JSON");
-		fputc('\n', out);
-		json_decref(j);
-	} else {
-		print_table(out, o, mode, &base, &cand, rows, nrows, ntests);
-		for (i = 0; i < nfailed; i++)
-			fprintf(out, "FAILED in %s (a correctness check): %s\n",
-				o->new_name, failed[i]);
-		for (i = 0; i < nadded; i++)
-			fprintf(out, "new configuration (only in %s): %s\n",
-				o->new_name, added[i]);
-		for (i = 0; i < nmissing; i++)
-			fprintf(out, "missing configuration (only in %s): %s\n",
-				o->base_name, missing[i]);
-		if (xb || xn)
-			fprintf(out,
-				"note: invalid repetitions (validity gate) "
-				"left out: %u in %s, %u in %s\n",
-				xb, o->base_name, xn, o->new_name);
-		if (ib || in)
-			fprintf(out,
-				"warning: runs without a valid repetition, "
-				"compared on their invalid ones: %u in %s, %u "
-				"in %s\n",
-				ib, o->base_name, in, o->new_name);
-		if (side_slowed(&base) || side_slowed(&cand))
-			fprintf(out, "warning: a file has an injected test "
-				     "slowdown (LOCKBENCH_TEST_SLOWDOWN): not "
-				     "a real result\n");
-		if (strcmp(base.files[0]->hostname, cand.files[0]->hostname))
-			fprintf(out,
-				"warning: different hosts (%s, %s): the "
-				"change may be the machine's\n",
-				base.files[0]->hostname,
-				cand.files[0]->hostname);
-		fprintf(out,
-			"\n%u regression%s, %u undecided, %u not significant, "
-			"%u ok, %u better; verdict: %s\n",
-			nreg, nreg == 1 ? "" : "s", counts[ST_UNDECIDED],
-			counts[ST_NOISE], counts[ST_OK], counts[ST_BETTER],
-			nreg ? "REGRESSION" : "no regression");
+		if (!find_run(&c->cand, bkeys[k]))
+			c->missing[c->nmissing++] = blabels[k];
+		else if (bad_run(&c->cand, bkeys[k]) &&
+			 !bad_run(&c->base, bkeys[k]))
+			c->failed[c->nfailed++] = blabels[k];
+		else
+			add_rows(c, bkeys[k], blabels[k]);
 	}
 	free(bkeys);
 	free(blabels);
 	free(ckeys);
 	free(clabels);
-	free(missing);
-	free(failed);
-	free(added);
-	free(rows);
-	return rc;
+}
+
+/* Verdicts of every row at this look's level; the outcome. */
+static void decide(struct lb_cmp *c)
+{
+	const struct lb_cmp_opts *o = c->o;
+	double level;
+	unsigned int i;
+
+	c->look_level = lb_look_level(o->look ? o->look : 1,
+				      o->looks ? o->looks : 1, o->final,
+				      o->alpha);
+	/* Bonferroni over the gated comparisons (compare.h) */
+	level = lb_row_level(o->look ? o->look : 1, o->looks ? o->looks : 1,
+			     o->final, o->alpha, c->ntests);
+	c->res = (struct lb_cmp_outcome){ .regressions = c->nfailed };
+	for (i = 0; i < c->nrows; i++) {
+		struct lb_cmp_row *r = &c->rows[i];
+
+		test_row(o, c->mode, r, level);
+		busy_check(c, r);
+		if (!r->gated)
+			continue;
+		c->res.regressions += r->d.v == LB_V_REGRESSION;
+		c->res.undecided += r->d.v == LB_V_UNDECIDED;
+		c->res.equivalent += r->d.v == LB_V_EQUIVALENT;
+		c->res.improvements += r->d.v == LB_V_IMPROVEMENT;
+	}
+	c->res.rc = c->res.regressions ? LB_EXIT_CHECK :
+		    c->res.undecided   ? LB_EXIT_UNDECIDED :
+					 LB_EXIT_OK;
+}
+
+int lb_compare_look(const struct lb_cmp_opts *o, enum lb_cmp_mode mode,
+		    struct lb_rf *const *base, unsigned int nb,
+		    struct lb_rf *const *cand, unsigned int nc, FILE *out,
+		    struct lb_cmp_outcome *res)
+{
+	struct lb_cmp c = { .o = o, .mode = mode };
+	unsigned int i;
+
+	c.base = (struct lb_cmp_side){ base, nb };
+	c.cand = (struct lb_cmp_side){ cand, nc };
+	match(&c);
+	decide(&c);
+	side_notes(&c.base, &c.excluded_b, &c.invalid_b, &c.slowed);
+	side_notes(&c.cand, &c.excluded_n, &c.invalid_n, &c.slowed);
+	if (out && o->json)
+		lb_cmp_print_json(out, &c);
+	else if (out)
+		lb_cmp_print_table(out, &c);
+	if (res)
+		*res = c.res;
+	for (i = 0; i < c.nrows; i++) {
+		free(c.rows[i].xb);
+		free(c.rows[i].xn);
+		free(c.rows[i].pb);
+		free(c.rows[i].pn);
+	}
+	free(c.rows);
+	free(c.missing);
+	free(c.failed);
+	free(c.added);
+	return c.res.rc;
+}
+
+int lb_compare(const struct lb_cmp_opts *o, enum lb_cmp_mode mode,
+	       struct lb_rf *const *base, unsigned int nb,
+	       struct lb_rf *const *cand, unsigned int nc, FILE *out)
+{
+	return lb_compare_look(o, mode, base, nb, cand, nc, out, NULL);
 }

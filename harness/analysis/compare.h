@@ -7,36 +7,60 @@
  *
  *   LB_CMP_REPS         the repetitions inside one result file per side
  *                       (`compare BASE NEW`);
- *   LB_CMP_INVOCATIONS  one value per result file - the best of its
- *                       repetitions, the least disturbed by other processes
- *                       - over several files per side, each an invocation
- *                       of its own (`ab`, interleaved A B A B).
+ *   LB_CMP_INVOCATIONS  one value per result file - the mean over all its
+ *                       valid repetitions - over several files per side,
+ *                       each an invocation of its own (`ab`, interleaved
+ *                       A B A B).  The process is the unit of the noise
+ *                       that matters (its memory layout, its calibration,
+ *                       the machine's load while it ran): repetitions
+ *                       inside one share it, so they are averaged, not
+ *                       counted as samples, and averaging them all (not
+ *                       taking the best) uses what each carries.
  *
- * Repetitions inside one process share that process's fate (its memory
- * layout, its calibration, the load of the machine while it ran): they are
- * not independent samples of the noise between two runs, and a plain U test
- * over them flags a build against itself.  So a regression must be
+ * Every metric but fairness is compared on the log scale, where a change
+ * is a ratio and the noise of a rate is closer to normal; Jain's index,
+ * bounded by 1, on its own scale.  Per configuration and metric the change
+ * gets an interval (Welch's t on the samples where they allow it,
+ * Hodges-Lehmann from the Mann-Whitney U distribution where they do not:
+ * verdict.h) and one of four verdicts against the margin `threshold`:
  *
- *   1. beyond the threshold: the threshold is a margin of practical
- *      equivalence, and the test is one-sided against the margin-shifted
- *      base (H0: NEW is at most `threshold` worse than BASE), not against
- *      "no change" (Wellek, "Testing Statistical Hypotheses of Equivalence
- *      and Noninferiority", 2010, ch. 1);
- *   2. significant after Holm's correction over every comparison made in
- *      the invocation;
- *   3. in LB_CMP_REPS mode only: beyond a wider margin when the
- *      repetitions themselves are noisy (twice the larger robust
- *      coefficient of variation, 1.4826 MAD / median), because noise
- *      between processes is at least the noise inside one; and not
- *      measured while other processes took CPUs the run's threads needed
- *      (the machine state recorded in every repetition): then the change
- *      cannot be attributed to the build and the verdict is "undecided".
+ *   REGRESSION   the whole interval is worse than the margin;
+ *   improvement  the whole interval is better than the margin;
+ *   equivalent   the whole interval lies inside the margins (two one-sided
+ *                tests, Schuirmann 1987): the only "ok";
+ *   undecided    neither: the data could not tell.
  *
- * When the sample sizes cannot reach significance at all (the smallest
- * attainable p-value is above alpha / comparisons), a change is reported as
- * "undecided", never guessed.  The effect is reported as the ratio of
- * medians with a confidence interval from the Hodges-Lehmann estimator on
- * the logarithms (a ratio interval).
+ * Each row also says the smallest regression its precision would have
+ * flagged with 80% power (lb_detectable).  The intervals are simultaneous:
+ * each has probability at most `level` in each tail, where level is the
+ * look's share of alpha (verdict.h: lb_look_level; a single look gets all
+ * of it) divided by the number of gated comparisons (Bonferroni: Holm's
+ * step-down has no interval form to carry into equivalence and sequential
+ * looks).  So over every gated row and every look, the chance of a false
+ * regression stays below alpha (an upper bound below the truth somewhere),
+ * and so does, each on its own, the chance of a false improvement or of a
+ * false equivalence (a lower bound above it, or the reverse).
+ *
+ * Throughput and CPU time per operation gate by default (`--gate`), and
+ * only they: throughput is what a lock is for, but on a shared machine it
+ * also carries the time slices other processes take (measured on a 2-vCPU
+ * VM with other processes using 1.5-1.9 CPUs: one-thread throughput moved
+ * by a factor of 3 between invocations, CPU per operation by +-5%); CPU
+ * per operation is the same code's cost without the stolen time, and a
+ * lock that costs more CPU per operation has regressed too.  Each gated
+ * metric costs the others power (the Bonferroni divisor), so p99 latency
+ * (at the timer's resolution here: ties) and fairness (1 at one thread)
+ * are shown with their verdicts at the same level, outside the family.
+ *
+ * A configuration whose values fall into two regimes on either side (a
+ * waiter that spins or sleeps: lb_bimodal) is compared by ranks, shows each
+ * side's share of the low regime, and is never "equivalent".
+ *
+ * In LB_CMP_REPS mode the repetitions of one process understate the noise
+ * between processes, so a regression must also be beyond twice the larger
+ * robust standard deviation of the repetitions, and is "undecided" when
+ * other processes took CPUs the run's threads needed (the machine state
+ * recorded in every repetition).
  */
 #ifndef LB_HARNESS_COMPARE_H
 #define LB_HARNESS_COMPARE_H
@@ -53,11 +77,26 @@ enum lb_cmp_mode {
 
 struct lb_cmp_opts {
 	double threshold; /* relative, 0.05 = 5% */
-	double alpha; /* family-wise, 0.05 */
-	unsigned int metrics; /* bit i: lb_cmp_metrics[i] */
+	double alpha; /* family-wise, one-sided, 0.05 */
+	unsigned int metrics; /* shown: bit i is lb_cmp_metrics[i] */
+	unsigned int gate; /* decide the verdict: a subset of metrics */
 	bool json;
 	const char *base_name, *new_name; /* "BASE"/"NEW" or "A"/"B" */
+	/* a sequential comparison: this is look @look of @looks; @final
+	 * when no other look follows (1, 1, true for a single comparison) */
+	unsigned int look, looks;
+	bool final;
 };
+
+/* What a comparison found, over the gated rows. */
+struct lb_cmp_outcome {
+	unsigned int regressions; /* failed configurations included */
+	unsigned int undecided, equivalent, improvements;
+	int rc; /* LB_EXIT_OK, LB_EXIT_CHECK or LB_EXIT_UNDECIDED */
+};
+
+/* Exit status when nothing regressed but something is undecided. */
+#define LB_EXIT_UNDECIDED 4
 
 struct lb_cmp_metric {
 	const char *name; /* as in the result file and --metric */
@@ -65,14 +104,16 @@ struct lb_cmp_metric {
 	const char *unit;
 	double scale; /* printed value = value * scale */
 	int better; /* +1 higher is better, -1 lower is better */
+	bool logscale; /* compared as log(value): changes are ratios */
 };
 
 extern const struct lb_cmp_metric lb_cmp_metrics[];
 extern const unsigned int lb_cmp_nmetrics;
 
-/* Parse a --metric list ("ops_per_sec,jain" or "all") into a mask. */
-int lb_cmp_parse_metrics(const char *arg, unsigned int *mask, char *err,
-			 size_t errlen);
+/* Parse a metric list ("ops_per_sec,jain" or "all") given to option @opt
+ * into a mask. */
+int lb_cmp_parse_metrics(const char *opt, const char *arg, unsigned int *mask,
+			 char *err, size_t errlen);
 /* Parse "5%" or "0.05" into a fraction in (0, 1). */
 int lb_cmp_parse_fraction(const char *opt, const char *arg, double *out,
 			  char *err, size_t errlen);
@@ -83,18 +124,27 @@ enum {
 	LB_OPT_ALPHA,
 	LB_OPT_METRIC,
 	LB_OPT_JSON,
+	LB_OPT_GATE,
 };
 
-/* Defaults: threshold 5%, alpha 0.05, every metric, BASE/NEW. */
+/* Defaults: threshold 5%, alpha 0.05, every metric shown, throughput and
+ * CPU/op gate, BASE/NEW, one look. */
 void lb_cmp_defaults(struct lb_cmp_opts *o);
 /* Handle one of the LB_OPT_* options; false if @c is not one of them. */
 bool lb_cmp_option(struct lb_cmp_opts *o, int c, const char *arg);
 
 /*
  * Compare @base (nb files) with @cand (nc files).  In LB_CMP_REPS mode
- * nb == nc == 1.  Prints the table (or JSON) on @out and returns the exit
- * status: LB_EXIT_OK (no regression) or LB_EXIT_CHECK (regression).
+ * nb == nc == 1.  Prints the table (or JSON) on @out unless it is NULL,
+ * fills @res unless it is NULL, and returns the exit status: LB_EXIT_OK
+ * (every gated row equivalent or improved), LB_EXIT_CHECK (a regression,
+ * or a configuration failed its check in NEW) or LB_EXIT_UNDECIDED.
  */
+int lb_compare_look(const struct lb_cmp_opts *o, enum lb_cmp_mode mode,
+		    struct lb_rf *const *base, unsigned int nb,
+		    struct lb_rf *const *cand, unsigned int nc, FILE *out,
+		    struct lb_cmp_outcome *res);
+/* The same, printing on @out. */
 int lb_compare(const struct lb_cmp_opts *o, enum lb_cmp_mode mode,
 	       struct lb_rf *const *base, unsigned int nb,
 	       struct lb_rf *const *cand, unsigned int nc, FILE *out);

@@ -69,14 +69,12 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Standard normal distribution function. */
-static double phi(double z)
+double lb_normal_cdf(double z)
 {
 	return 0.5 * erfc(-z / M_SQRT2);
 }
 
-/* The p-quantile of the standard normal, by bisection (to 1e-12). */
-static double normal_quantile(double p)
+double lb_normal_quantile(double p)
 {
 	double lo = -40, hi = 40;
 	int i;
@@ -84,7 +82,7 @@ static double normal_quantile(double p)
 	for (i = 0; i < 200 && hi - lo > 1e-12; i++) {
 		double mid = (lo + hi) / 2;
 
-		if (phi(mid) < p)
+		if (lb_normal_cdf(mid) < p)
 			lo = mid;
 		else
 			hi = mid;
@@ -142,8 +140,9 @@ void lb_mwu(const double *x, unsigned int n, const double *y, unsigned int m,
 		} else {
 			double sd = sqrt(var);
 
-			r->p_less = phi((r->u - nm / 2 + 0.5) / sd);
-			r->p_greater = phi((nm / 2 - r->u + 0.5) / sd);
+			r->p_less = lb_normal_cdf((r->u - nm / 2 + 0.5) / sd);
+			r->p_greater =
+				lb_normal_cdf((nm / 2 - r->u + 0.5) / sd);
 		}
 	}
 	r->p_less = fmin(1, r->p_less);
@@ -185,7 +184,7 @@ void lb_hodges_lehmann(const double *x, unsigned int n, const double *y,
 		free(c);
 	} else {
 		/* normal approximation (Hollander & Wolfe 4.3, eq. 4.41) */
-		double z = normal_quantile(1 - alpha / 2);
+		double z = lb_normal_quantile(1 - alpha / 2);
 		double c = (double)nm / 2 -
 			   z * sqrt((double)nm * (n + m + 1) / 12.0);
 

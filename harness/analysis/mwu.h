@@ -51,4 +51,9 @@ void lb_hodges_lehmann(const double *x, unsigned int n, const double *y,
  */
 void lb_holm(double *p, unsigned int k);
 
+/* The standard normal distribution function, and its p-quantile (by
+ * bisection, to 1e-12; 0 < p < 1). */
+double lb_normal_cdf(double z);
+double lb_normal_quantile(double p);
+
 #endif /* LB_HARNESS_MWU_H */

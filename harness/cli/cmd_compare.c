@@ -14,28 +14,33 @@ static int compare_usage(FILE *f, int rc)
 {
 	fputs("usage: lockbench compare BASE.json NEW.json [options]\n\n"
 	      "Match the runs of two result files by configuration and "
-	      "report, per metric,\nthe change of medians, whether it is a "
-	      "regression, and new, missing and\nfailed configurations.  "
-	      "Worst first.\n\n"
-	      "      --threshold T   smallest change that matters: 5% or "
-	      "0.05 (default 5%)\n"
-	      "      --alpha A       family-wise significance level, Holm "
-	      "(default 0.05)\n"
+	      "give, per metric,\nthe change, its interval, the smallest "
+	      "regression the data could have\ndetected and a verdict: "
+	      "REGRESSION, improvement (the interval is beyond\nthe "
+	      "threshold), equivalent (inside it) or undecided.  Worst "
+	      "first.\n\n"
+	      "      --threshold T   the margin of equivalence: 5% or 0.05 "
+	      "(default 5%)\n"
+	      "      --alpha A       family-wise error level (default "
+	      "0.05)\n"
 	      "      --metric LIST   ops_per_sec,latency_p99_ns,jain,"
 	      "cpu_us_per_op or all\n"
-	      "                      (default: all; a metric absent from "
-	      "both files is skipped)\n"
+	      "                      shown (default: all; a metric absent "
+	      "from both files\n"
+	      "                      is skipped)\n"
+	      "      --gate LIST     metrics whose verdicts decide the exit "
+	      "status\n"
+	      "                      (default: ops_per_sec,cpu_us_per_op)\n"
 	      "      --json          machine-readable output\n"
 	      "  -h, --help          this text\n\n"
-	      "A regression is a change in the bad direction that is larger "
-	      "than the\nthreshold and significant (one-sided Mann-Whitney U "
-	      "against the base shifted\nby the threshold, Holm-corrected).  "
-	      "Repetitions of one process understate\nthe noise between "
-	      "runs: noisy configurations get a wider margin, and runs\n"
-	      "measured while other processes took the CPUs are "
-	      "'undecided'.  On a shared\nmachine prefer 'lockbench ab', "
-	      "which interleaves whole runs.\n\n"
-	      "exit status: 0 no regression, 1 regression, 2 bad input\n",
+	      "Repetitions of one process understate the noise between "
+	      "runs: a regression\nmust also exceed twice their robust "
+	      "spread, and runs measured while other\nprocesses took the "
+	      "CPUs are 'undecided'.  Prefer 'lockbench ab', which\n"
+	      "interleaves whole runs.\n\n"
+	      "exit status: 0 every gated row equivalent or improved, 1 "
+	      "regression, 2 bad\ninput, 4 undecided (no regression shown, "
+	      "but not all equivalent)\n",
 	      f);
 	return rc;
 }
@@ -59,7 +64,13 @@ bool lb_cmp_option(struct lb_cmp_opts *o, int c, const char *arg)
 				       arg);
 		return true;
 	case LB_OPT_METRIC:
-		if (lb_cmp_parse_metrics(arg, &o->metrics, err, sizeof(err)))
+		if (lb_cmp_parse_metrics("--metric", arg, &o->metrics, err,
+					 sizeof(err)))
+			lb_usage_error("%s", err);
+		return true;
+	case LB_OPT_GATE:
+		if (lb_cmp_parse_metrics("--gate", arg, &o->gate, err,
+					 sizeof(err)))
 			lb_usage_error("%s", err);
 		return true;
 	case LB_OPT_JSON:
@@ -75,7 +86,12 @@ void lb_cmp_defaults(struct lb_cmp_opts *o)
 		.threshold = 0.05,
 		.alpha = 0.05,
 		.metrics = (1u << lb_cmp_nmetrics) - 1,
+		/* ops_per_sec, cpu_us_per_op: compare.h says why */
+		.gate = 1u << 0 | 1u << 3,
 		.base_name = "BASE",
+		.look = 1,
+		.looks = 1,
+		.final = true,
 		.new_name = "NEW",
 	};
 }
@@ -86,6 +102,7 @@ int lb_cmd_compare(int argc, char **argv)
 		{ "threshold", required_argument, NULL, LB_OPT_THRESHOLD },
 		{ "alpha", required_argument, NULL, LB_OPT_ALPHA },
 		{ "metric", required_argument, NULL, LB_OPT_METRIC },
+		{ "gate", required_argument, NULL, LB_OPT_GATE },
 		{ "json", no_argument, NULL, LB_OPT_JSON },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
