@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cothread.h - test helpers: threads that run coroutines in their own event
- * loop, a polite pause, and a bounded wait.
+ * loop (or, for methods that do not need one, their worker straight on the
+ * thread), a polite pause, and a bounded wait.
  *
  * A bounded wait is a hang guard, not a timing assertion: COT_TIMEOUT_NS is
  * far longer than any correct run needs, and a test that times out reports
@@ -15,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "locks/lock.h"
 #include "runtime/clock.h"
 #include "runtime/compiler.h"
 #include "runtime/coroutine.h"
@@ -23,7 +25,24 @@
 #define COT_TIMEOUT_NS 30000000000ull
 #define COT_MAX 16
 
-/* A thread running k coroutines entry(args[i]) on its own event context. */
+/* A locker's queue node for @ops, if it takes one (NULL otherwise). */
+static inline void *node_new(const struct lb_lock_ops *ops)
+{
+	return ops->node_size ?
+		       lb_xaligned_zalloc(LB_PAD_SIZE, ops->node_size) :
+		       NULL;
+}
+
+/* Whether @ops may only be used from a coroutine. */
+static inline bool needs_coroutine(const struct lb_lock_ops *ops)
+{
+	return ops->flags & LB_NEEDS_COROUTINE;
+}
+
+/*
+ * A thread running k coroutines entry(args[i]) on its own event context,
+ * or (ev NULL, k 1) entry(args[0]) straight on the thread.
+ */
 struct cothread {
 	void (*entry)(void *arg);
 	void *args[COT_MAX];
@@ -36,23 +55,37 @@ static void *cothread_main(void *arg)
 {
 	struct cothread *t = arg;
 
-	lb_evctx_run_coroutines(t->ev, t->entry, t->args, t->k);
+	if (t->ev)
+		lb_evctx_run_coroutines(t->ev, t->entry, t->args, t->k);
+	else
+		t->entry(t->args[0]);
 	return NULL;
+}
+
+/*
+ * Start @t running @k workers @entry(@args[i]): as coroutines of its own
+ * event context if @coroutines, else (@k 1) straight on the thread.
+ */
+static inline void cothread_spawn(struct cothread *t, bool coroutines,
+				  void (*entry)(void *), void *const args[],
+				  unsigned int k)
+{
+	unsigned int i;
+
+	lb_bug_on(k > COT_MAX || (!coroutines && k != 1));
+	t->entry = entry;
+	t->k = k;
+	for (i = 0; i < k; i++)
+		t->args[i] = args[i];
+	t->ev = coroutines ? lb_evctx_new() : NULL;
+	lb_check_pthread(pthread_create(&t->thread, NULL, cothread_main, t));
 }
 
 /* Start @t running @k coroutines @entry(@args[i]). */
 static inline void cothread_start_k(struct cothread *t, void (*entry)(void *),
 				    void *const args[], unsigned int k)
 {
-	unsigned int i;
-
-	lb_bug_on(k > COT_MAX);
-	t->entry = entry;
-	t->k = k;
-	for (i = 0; i < k; i++)
-		t->args[i] = args[i];
-	t->ev = lb_evctx_new();
-	lb_check_pthread(pthread_create(&t->thread, NULL, cothread_main, t));
+	cothread_spawn(t, true, entry, args, k);
 }
 
 /* Start @t running one coroutine @entry(@arg). */
@@ -73,7 +106,8 @@ static inline void cothread_join(struct cothread *t, unsigned int n)
 	for (i = 0; i < n; i++)
 		lb_check_pthread(pthread_join(t[i].thread, NULL));
 	for (i = 0; i < n; i++)
-		lb_evctx_free(t[i].ev);
+		if (t[i].ev)
+			lb_evctx_free(t[i].ev);
 }
 
 /*
@@ -89,6 +123,16 @@ static inline struct lb_evctx *cothread_run_here(void (*entry)(void *),
 
 	lb_evctx_run_coroutines(ev, entry, &arg, 1);
 	return ev;
+}
+
+/* The same, in a coroutine only if @coroutine: else a plain call, NULL. */
+static inline struct lb_evctx *
+cothread_run_here_if(bool coroutine, void (*entry)(void *), void *arg)
+{
+	if (coroutine)
+		return cothread_run_here(entry, arg);
+	entry(arg);
+	return NULL;
 }
 
 /*

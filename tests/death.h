@@ -116,4 +116,17 @@ static inline int aborted_with(int status, const char *buf, const char *msg)
 	return r;
 }
 
+/*
+ * One TAP point: @fn, run in a child, aborts with @msg on stderr.  Named
+ * @what and the child's "lockbench:" line; its stderr shown if it did not.
+ */
+static inline bool death_ok(void (*fn)(void), const char *msg, const char *what)
+{
+	char buf[2048];
+	int st = death_test(fn, buf, sizeof(buf));
+	bool r = aborted_with(st, buf, msg);
+
+	return tap_ok(r, "%s: %s", what, death_line(buf, "lockbench:"));
+}
+
 #endif /* LB_TESTS_DEATH_H */

@@ -15,8 +15,9 @@
 # the TAP stream.  Longer output goes out as "# " comment lines (diag).
 
 # the binary under test, absolute (tests may run it from elsewhere)
-LB=${LB:-${LOCKBENCH:-./lockbench}}
+LB=${LOCKBENCH:-./lockbench}
 case $LB in /*) ;; *) LB=$PWD/$LB ;; esac
+# shellcheck disable=SC2034 # the tests use it
 src=${top_srcdir:-.}
 n=0        # test points so far
 failed=0   # of which failed
@@ -100,13 +101,13 @@ lb_cleanup() {
 # bad WANT ARGS...: `lockbench ARGS` must reject its input: exit status 2,
 # exactly one line on stderr that contains WANT (a fixed string, the bad
 # value or the problem), nothing on stdout, and, if $nofile names a path,
-# that path not there afterwards (it is removed first).  One test point;
-# stderr is left in $out.stderr.
+# that path not there afterwards (a file there is removed first).  One test
+# point; stderr is left in $out.stderr.
 nofile=""
 bad() {
 	lb_want=$1
 	shift
-	[ -z "$nofile" ] || rm -f "$nofile"
+	[ -z "$nofile" ] || [ -d "$nofile" ] || rm -f -- "$nofile"
 	"$LB" "$@" >"$out.stdout" 2>"$out.stderr"
 	lb_rc=$?
 	lb_lines=$(wc -l <"$out.stderr")

@@ -235,6 +235,39 @@ static void role_entry(void *arg)
 	r->fn(r->arg);
 }
 
+/*
+ * @nw waiters, then @driver(@t), as coroutines of one event context on
+ * this thread; they must be woken in the order @want (@n wake-ups), which
+ * is left in @b.
+ */
+static void run_roles(struct qtest *t, unsigned int nw, void (*driver)(void *),
+		      const unsigned int *want, unsigned int n, char *b,
+		      size_t len)
+{
+	struct qwaiter w[NWAIT];
+	struct role roles[NWAIT + 1];
+	void *args[NWAIT + 1];
+	struct lb_evctx *ev = lb_evctx_new();
+	char e[64], why[80];
+	unsigned int i;
+
+	lb_bug_on(nw > NWAIT);
+	for (i = 0; i < nw; i++) {
+		w[i] = (struct qwaiter){ t, i };
+		roles[i] = (struct role){ waiter_body, &w[i] };
+	}
+	roles[nw] = (struct role){ driver, t };
+	for (i = 0; i <= nw; i++)
+		args[i] = &roles[i];
+	lb_evctx_run_coroutines(ev, role_entry, args, nw + 1);
+	lb_evctx_free(ev);
+	format_order(b, len, t->woken, t->nwoken);
+	format_order(e, sizeof(e), want, n);
+	snprintf(why, sizeof(why), "expected %s", e);
+	if (t->ok && (t->nwoken != n || !same_order(t->woken, want, n)))
+		fail(t, why);
+}
+
 static void front_driver(void *arg)
 {
 	struct qtest *t = arg;
@@ -257,27 +290,11 @@ static void test_front_restart_all(void)
 {
 	static const unsigned int want[3] = { 2, 0, 1 };
 	struct qtest t;
-	struct qwaiter w[3];
-	struct role roles[4];
-	void *args[4];
-	struct lb_evctx *ev = lb_evctx_new();
 	char b[64];
-	unsigned int i;
 
 	qtest_init(&t, true, PTHREAD_MUTEX_ERRORCHECK);
 	t.front_id = 2;
-	for (i = 0; i < 3; i++) {
-		w[i] = (struct qwaiter){ &t, i };
-		roles[i] = (struct role){ waiter_body, &w[i] };
-	}
-	roles[3] = (struct role){ front_driver, &t };
-	for (i = 0; i < 4; i++)
-		args[i] = &roles[i];
-	lb_evctx_run_coroutines(ev, role_entry, args, 4);
-	lb_evctx_free(ev);
-	format_order(b, sizeof(b), t.woken, t.nwoken);
-	if (t.ok && (t.nwoken != 3 || !same_order(t.woken, want, 3)))
-		fail(&t, "expected 2,0,1");
+	run_roles(&t, 3, front_driver, want, 3, b, sizeof(b));
 	tap_ok(t.ok,
 	       "COQUEUE_WAIT_FRONT and restart_all, pthread mutex: waiter 2 "
 	       "queued at the front, woken %s%s%s",
@@ -374,27 +391,11 @@ static void test_enter_from_home_thread(void)
 {
 	static const unsigned int want[3] = { 0, 1, 0 };
 	struct qtest t;
-	struct qwaiter w[2];
-	struct role roles[3];
-	void *args[3];
-	struct lb_evctx *ev = lb_evctx_new();
 	char b[64];
-	unsigned int i;
 
 	qtest_init(&t, true, PTHREAD_MUTEX_ERRORCHECK);
 	t.rewait_id = 0;
-	for (i = 0; i < 2; i++) {
-		w[i] = (struct qwaiter){ &t, i };
-		roles[i] = (struct role){ waiter_body, &w[i] };
-	}
-	roles[2] = (struct role){ home_driver, &t };
-	for (i = 0; i < 3; i++)
-		args[i] = &roles[i];
-	lb_evctx_run_coroutines(ev, role_entry, args, 3);
-	lb_evctx_free(ev);
-	format_order(b, sizeof(b), t.woken, t.nwoken);
-	if (t.ok && (t.nwoken != 3 || !same_order(t.woken, want, 3)))
-		fail(&t, "expected 0,1,0");
+	run_roles(&t, 2, home_driver, want, 3, b, sizeof(b));
 	tap_ok(t.ok,
 	       "enter_all/enter_next from a bottom half on the waiters' "
 	       "thread drop the lock; enter_all wakes only those queued: "

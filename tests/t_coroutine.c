@@ -271,25 +271,14 @@ static void die_yield_outside(void)
 
 static void test_aborts(void)
 {
-	char buf[1024];
-	int st;
-
-	int r;
-
-	st = death_test(die_reenter_self, buf, sizeof(buf));
-	r = aborted_with(st, buf, "already running");
-	tap_ok(r, "coroutine entering itself aborts: %s",
-	       death_line(buf, "lockbench:"));
-	st = death_test(die_reenter_outer, buf, sizeof(buf));
-	tap_ok(aborted_with(st, buf, "already running"),
-	       "entering the coroutine that entered us aborts");
-	st = death_test(die_enter_terminated, buf, sizeof(buf));
-	r = aborted_with(st, buf, "has terminated");
-	tap_ok(r, "entering a terminated coroutine aborts: %s",
-	       death_line(buf, "lockbench:"));
-	st = death_test(die_yield_outside, buf, sizeof(buf));
-	tap_ok(aborted_with(st, buf, "outside a coroutine"),
-	       "lb_co_yield outside a coroutine aborts");
+	death_ok(die_reenter_self, "already running",
+		 "coroutine entering itself aborts");
+	death_ok(die_reenter_outer, "already running",
+		 "entering the coroutine that entered us aborts");
+	death_ok(die_enter_terminated, "has terminated",
+		 "entering a terminated coroutine aborts");
+	death_ok(die_yield_outside, "outside a coroutine",
+		 "lb_co_yield outside a coroutine aborts");
 }
 
 /* ---- 10, 11: stack size and guard page ---- */
@@ -415,11 +404,8 @@ static void die_foreign_thread(void)
 
 static void test_foreign_thread(void)
 {
-	char buf[1024];
-	int st = death_test(die_foreign_thread, buf, sizeof(buf));
-
-	tap_ok(aborted_with(st, buf, "never migrate"),
-	       "entering from a thread other than the home thread aborts");
+	death_ok(die_foreign_thread, "never migrate",
+		 "entering from a thread other than the home thread aborts");
 }
 
 /* ---- 14: switch cost (printed; asserted only that each enter switched) ---- */

@@ -139,20 +139,12 @@ static void die_double_wake(void)
 
 static void test_aborts(void)
 {
-	char buf[1024];
-	int st;
-
-	int r;
-
-	st = death_test(die_double_schedule, buf, sizeof(buf));
-	r = aborted_with(st, buf, "already scheduled");
-	tap_ok(r, "double schedule aborts: %s", death_line(buf, "lockbench:"));
-	st = death_test(die_double_wake, buf, sizeof(buf));
-	tap_ok(aborted_with(st, buf, "already scheduled"),
-	       "double same-thread wake aborts");
-	st = death_test(die_wake_homeless, buf, sizeof(buf));
-	tap_ok(aborted_with(st, buf, "no home event context"),
-	       "waking a coroutine without a home context aborts");
+	death_ok(die_double_schedule, "already scheduled",
+		 "double schedule aborts");
+	death_ok(die_double_wake, "already scheduled",
+		 "double same-thread wake aborts");
+	death_ok(die_wake_homeless, "no home event context",
+		 "waking a coroutine without a home context aborts");
 }
 
 /* ---- stop ---- */

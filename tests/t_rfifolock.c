@@ -247,18 +247,6 @@ static void die_unlock_free(void)
 	rfifolock_unlock(lock_new(), NULL);
 }
 
-static void test_death(const char *what, void (*fn)(void))
-{
-	char buf[2048];
-	int st = death_test(fn, buf, sizeof(buf));
-	bool ok = WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT &&
-		  strstr(buf, "is not held by this thread");
-
-	tap_ok(ok, "%s aborts with a message", what);
-	if (!ok)
-		tap_diag("child: status %d, stderr: %s", st, buf);
-}
-
 int main(void)
 {
 	alarm(300);
@@ -266,9 +254,10 @@ int main(void)
 	test_nesting();
 	test_callback();
 	test_handoff_order();
-	test_death("unlock by a thread that is not the owner",
-		   die_nonowner_unlock);
-	test_death("unlock of a free lock", die_unlock_free);
+	death_ok(die_nonowner_unlock, "is not held by this thread",
+		 "unlock by a thread that is not the owner aborts");
+	death_ok(die_unlock_free, "is not held by this thread",
+		 "unlock of a free lock aborts");
 	{
 		/* Sanity: the registry has it with the flags we claim. */
 		const struct lb_lock_ops *ops = lb_lock_find("rfifolock");

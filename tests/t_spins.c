@@ -35,6 +35,7 @@
 #include "runtime/coroutine.h"
 #include "runtime/evloop.h"
 #include "runtime/futex.h"
+#include "tests/cothread.h"
 #include "tests/tap.h"
 
 #define SPIN_LIMIT 64u /* cfg.spin_limit for the methods that honour it */
@@ -92,18 +93,6 @@ static bool sleeps(enum how how)
 	return how != SPIN && how != OPAQUE_SPIN;
 }
 
-static void *node_new(const struct lb_lock_ops *ops)
-{
-	return ops->node_size ?
-		       lb_xaligned_zalloc(LB_PAD_SIZE, ops->node_size) :
-		       NULL;
-}
-
-static bool needs_coroutine(const struct lb_lock_ops *ops)
-{
-	return ops->flags & LB_NEEDS_COROUTINE;
-}
-
 static struct lb_futex_stats stats_delta(const struct lb_futex_stats *a,
 					 const struct lb_futex_stats *b)
 {
@@ -115,44 +104,6 @@ static struct lb_futex_stats stats_delta(const struct lb_futex_stats *a,
 		.spin_iters = b->spin_iters - a->spin_iters,
 		.spin_then_slept = b->spin_then_slept - a->spin_then_slept,
 	};
-}
-
-/* A thread running @body(@arg), in a coroutine of its own event loop. */
-struct tthread {
-	void (*body)(void *arg);
-	void *arg;
-	struct lb_evctx *ev;
-	pthread_t thread;
-};
-
-static void *tthread_main(void *opaque)
-{
-	struct tthread *t = opaque;
-	void *args[1] = { t->arg };
-
-	if (t->ev)
-		lb_evctx_run_coroutines(t->ev, t->body, args, 1);
-	else
-		t->body(t->arg);
-	return NULL;
-}
-
-static void tthread_start(struct tthread *t, bool coroutine)
-{
-	t->ev = coroutine ? lb_evctx_new() : NULL;
-	lb_check_pthread(pthread_create(&t->thread, NULL, tthread_main, t));
-}
-
-/* Contexts only after every thread is joined (see t_locks.c). */
-static void tthreads_join(struct tthread *t, unsigned int n)
-{
-	unsigned int i;
-
-	for (i = 0; i < n; i++)
-		lb_check_pthread(pthread_join(t[i].thread, NULL));
-	for (i = 0; i < n; i++)
-		if (t[i].ev)
-			lb_evctx_free(t[i].ev);
 }
 
 /* Politely, also from a coroutine (only one runs per loop here). */
@@ -229,15 +180,16 @@ static void test_uncontended(const struct lb_lock_ops *ops,
 {
 	struct lb_lock_cfg cfg = { .spin_limit = SPIN_LIMIT };
 	struct solo s = { .ops = ops, .node = node_new(ops) };
-	struct tthread t = { .body = solo_body, .arg = &s };
+	struct cothread t;
 	/* tpool's unlock always wakes its worker: not a wait of ours. */
 	bool futex_quiet = !e || e->how == SPIN || e->how == SPIN_SLEEP ||
 			   e->how == SLEEP;
 
 	s.lock = lb_xaligned_zalloc(LB_PAD_SIZE, ops->lock_size);
 	lb_bug_on(ops->init(s.lock, &cfg));
-	tthread_start(&t, needs_coroutine(ops));
-	tthreads_join(&t, 1);
+	cothread_spawn(&t, needs_coroutine(ops), solo_body, (void *[]){ &s },
+		       1);
+	cothread_join(&t, 1);
 	tap_ok(!s.d.spins && !s.d.spin_iters && !s.d.spin_then_slept &&
 		       (!futex_quiet || (!s.d.waits && !s.d.wakes)),
 	       "%s: uncontended, %u lock/unlock: spins %llu, spin_iters "
@@ -361,18 +313,17 @@ static void waiter_body(void *arg)
 static void duel_round(struct duel *d)
 {
 	struct lb_lock_cfg cfg = { .spin_limit = SPIN_LIMIT };
-	struct tthread t[2] = {
-		{ .body = holder_body, .arg = d },
-		{ .body = waiter_body, .arg = d },
-	};
+	struct cothread t[2];
 
 	d->lock = lb_xaligned_zalloc(LB_PAD_SIZE, d->ops->lock_size);
 	d->a_node = node_new(d->ops);
 	d->b_node = node_new(d->ops);
 	lb_bug_on(d->ops->init(d->lock, &cfg));
-	tthread_start(&t[0], needs_coroutine(d->ops));
-	tthread_start(&t[1], needs_coroutine(d->ops));
-	tthreads_join(t, 2);
+	cothread_spawn(&t[0], needs_coroutine(d->ops), holder_body,
+		       (void *[]){ d }, 1);
+	cothread_spawn(&t[1], needs_coroutine(d->ops), waiter_body,
+		       (void *[]){ d }, 1);
+	cothread_join(t, 2);
 	d->ops->destroy(d->lock);
 	free(d->lock);
 	free(d->a_node);

@@ -15,8 +15,8 @@
  *     coroutines), results and locals checked, back on the home thread;
  *  6. tpool: execute() excludes and runs in submission order.
  * Every wait is on an event (a loop iteration, a futex, a pipe) or a poll
- * of a counter bounded by WAIT_NS.  Smaller counts under ThreadSanitizer
- * (LB_TEST_SCALE=tsan).
+ * of a counter bounded by COT_TIMEOUT_NS (cothread.h).  Smaller counts
+ * under ThreadSanitizer (LB_TEST_SCALE=tsan).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -31,23 +31,15 @@
 #include "runtime/evloop.h"
 #include "runtime/futex.h"
 #include "runtime/threadpool.h"
+#include "tests/cothread.h"
 #include "tests/tap.h"
-
-#define WAIT_NS 20000000000ull
 
 static unsigned int scale_div = 1; /* 10 under TSan */
 
-/* Poll @fn until it returns true or WAIT_NS passes. */
+/* Poll @fn until it returns true or COT_TIMEOUT_NS passes. */
 static bool wait_until(bool (*fn)(void *), void *arg)
 {
-	uint64_t deadline = lb_now_ns() + WAIT_NS;
-
-	while (!fn(arg)) {
-		if (lb_now_ns() > deadline)
-			return false;
-		sched_yield();
-	}
-	return true;
+	return COT_WAIT(fn(arg));
 }
 
 /* ---- a gate that blocking requests wait on ---- */

@@ -249,25 +249,23 @@ static void records(void)
 	struct lb_placement pl[3] = { { .os_index = 0 },
 				      { .os_index = 0 },
 				      { .os_index = 1 } };
-	struct lb_gate g;
 	struct lb_run_record rec = {
-		.ops = lb_lock_find("ticket"),
-		.workload = &lb_workload_counter,
-		.nthreads = 3,
+		.cfg = { .ops = lb_lock_find("ticket"),
+			 .workload = &lb_workload_counter,
+			 .nthreads = 3,
+			 .duration_ns = 400000000ull,
+			 .reps = 3,
+			 .retries = 2 },
 		.placement = pl,
 		.oversubscribed = true,
-		.duration_ns = 400000000ull,
-		.reps_wanted = 3,
 		.reps = reps,
 		.nreps = 4,
-		.gate = &g,
-		.retries = 2,
 		.verdicts = verdicts,
 	};
 	struct lb_gate_run run;
 	char buf[64];
 
-	lb_gate_defaults(&g);
+	lb_gate_defaults(&rec.cfg.gate);
 	verdicts[1].n = 1;
 	verdicts[3].n = 2;
 	tap_ok(lb_record_nvalid(&rec) == 2 && lb_record_rep_counts(&rec, 0) &&
@@ -293,10 +291,10 @@ static void records(void)
 	       "no verdicts: every repetition valid");
 
 	lb_record_gate_run(&rec, 2, &run);
-	rec.ops_target = 1000;
+	rec.cfg.ops_target = 1000;
 	lb_record_gate_run(&rec, 2, &run);
 	tap_ok(run.duration_ns == 0, "--ops run: not time-bound");
-	rec.ops_target = 0;
+	rec.cfg.ops_target = 0;
 	lb_record_gate_run(&rec, 2, &run);
 	tap_ok(run.nthreads == 3 && run.pus_used == 2 && run.pinned &&
 		       run.spins && run.oversubscribed && !run.helpers &&
@@ -304,18 +302,18 @@ static void records(void)
 		       run.duration_ns == 400000000ull,
 	       "3 threads on PUs 0,0,1: 2 PUs used, pinned, spinning");
 	pl[0].os_index = pl[1].os_index = pl[2].os_index = -1;
-	rec.ops = lb_lock_find("pthread");
-	rec.workload = &lb_workload_acquire;
+	rec.cfg.ops = lb_lock_find("pthread");
+	rec.cfg.workload = &lb_workload_acquire;
 	lb_record_gate_run(&rec, 2, &run);
 	tap_ok(!run.pinned && !run.spins && run.helpers && run.pus_used == 2,
 	       "pin none on 2 PUs: not pinned, 2 used; pthread sleeps; "
 	       "acquire has helper threads");
-	rec.nthreads = 1;
-	rec.workload = &lb_workload_counter;
+	rec.cfg.nthreads = 1;
+	rec.cfg.workload = &lb_workload_counter;
 	lb_record_gate_run(&rec, 2, &run);
 	tap_ok(run.never_waits && run.pus_used == 1,
 	       "pthread alone on counter never waits");
-	rec.ops = lb_lock_find("tpool");
+	rec.cfg.ops = lb_lock_find("tpool");
 	lb_record_gate_run(&rec, 2, &run);
 	tap_ok(!run.never_waits, "tpool alone waits for its pool");
 }

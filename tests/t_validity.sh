@@ -9,6 +9,7 @@
 scratch val
 nofile=$out.bad.json
 spinners=""
+# shellcheck disable=SC2016 # expanded at exit
 at_exit 'for p in $spinners; do kill "$p" 2>/dev/null; done'
 # The test suite turns the gate off for the tests that count repetitions.
 unset LOCKBENCH_GATE

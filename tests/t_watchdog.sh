@@ -101,6 +101,19 @@ case "$rc $s" in
 esac
 
 # Resource exhaustion.  Root ignores RLIMIT_NPROC: drop to nobody for it.
+# limited PREFIX ARGS...: `PREFIX lockbench run -m pthread ARGS`, one short
+# repetition into $d/n.json; its exit status in rc, the run's "status:
+# error" in s.
+limited() {
+	prefix=$1
+	shift
+	rm -f "$d/n.json"
+	# shellcheck disable=SC2086
+	$prefix "$LB" run -m pthread --duration 10ms --warmup 0 -r 1 -q \
+		-o "$d/n.json" "$@" >/dev/null 2>"$d/err"
+	rc=$?
+	s=$(field "$d/n.json" 'r["status"] + ": " + r.get("error", "")' pthread)
+}
 asuser=""
 if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
 	asuser="setpriv --reuid=65534 --regid=65534 --clear-groups"
@@ -112,21 +125,13 @@ if command -v prlimit >/dev/null 2>&1 &&
 	# needs a thread of its own at exit
 	ASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0"
 	have=$(ps -u "$(id -u ${asuser:+nobody})" -L --no-headers | wc -l)
-	$asuser prlimit --nproc=$((have + 4)) "$LB" run -m pthread -t 64 \
-		--duration 10ms --warmup 0 -r 1 -q -o "$d/n.json" \
-		>/dev/null 2>"$d/err"
-	rc=$?
-	s=$(field "$d/n.json" 'r["status"] + ": " + r.get("error", "")' pthread)
+	limited "$asuser prlimit --nproc=$((have + 4))" -t 64
 	case "$rc $s" in
 	"3 error: cannot create worker thread "*" of 64: Resource temporarily unavailable (process limit RLIMIT_NPROC, or no memory for its stack)")
 		ok "RLIMIT_NPROC: $s" ;;
 	*) not_ok "RLIMIT_NPROC (rc $rc): $s $(cat "$d/err")" ;;
 	esac
-	$asuser prlimit --nproc=$((have + 1)) "$LB" run -m pthread -t 1 \
-		--duration 10ms --warmup 0 -r 1 -q -o "$d/n.json" \
-		>/dev/null 2>"$d/err"
-	rc=$?
-	s=$(field "$d/n.json" 'r["status"] + ": " + r.get("error", "")' pthread)
+	limited "$asuser prlimit --nproc=$((have + 1))" -t 1
 	case "$rc $s" in
 	"3 error: cannot fork the worker process for the repetition: Resource temporarily unavailable"*)
 		ok "RLIMIT_NPROC, no fork: $s" ;;
@@ -143,11 +148,7 @@ fi
 if [ -n "$under_asan" ] || ! command -v prlimit >/dev/null 2>&1; then
 	skip "RLIMIT_AS: under AddressSanitizer or without prlimit"
 else
-	prlimit --as=$((160 * 1024 * 1024)) "$LB" run -m pthread -t 1024 --pin none \
-		--duration 10ms --warmup 0 -r 1 -q -o "$d/m.json" \
-		>/dev/null 2>"$d/err"
-	rc=$?
-	s=$(field "$d/m.json" 'r["status"] + ": " + r.get("error", "")' pthread)
+	limited "prlimit --as=$((160 * 1024 * 1024))" -t 1024 --pin none
 	case "$rc $s" in
 	"3 error: cannot create worker thread "*" of 1024: Resource temporarily unavailable"* | \
 		"3 error: "*"out of memory allocating"*)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * cmd_sweep.c - `lockbench sweep PRESET|SPEC.json`: a matrix of runs over
- * methods x threads x knobs (harness/sweep.h), measured by the engine `run`
- * uses (harness/plan.h), resumable, with a progress bar.
+ * methods x threads x knobs (harness/config/sweep.h), measured by the engine `run`
+ * uses (harness/engine/plan.h), resumable, with a progress bar.
  */
 #include "config.h"
 
@@ -14,28 +14,50 @@
 #include <time.h>
 
 #include "harness/cli/cli.h"
+#include "harness/config/cmdline.h"
+#include "harness/config/sweep.h"
 #include "harness/engine/plan.h"
 #include "harness/engine/report.h"
-#include "harness/util/signals.h"
-#include "harness/config/sweep.h"
 #include "harness/machine/topo.h"
+#include "harness/util/signals.h"
 
 #define HUGE_RUNS 500u
 #define HUGE_NS 3600000000000ull /* an hour */
-#define SPEC_MAX_BYTES (1u << 20)
 
 struct sweep_opts {
 	const char *what; /* preset name or spec file */
 	const char *output;
 	char default_output[80];
 	bool resume, dry_run, yes, quiet, show;
-	/* --retries, --gate, --no-gate: over the spec's */
-	bool retries_given, gate_given;
-	unsigned int retries;
-	struct lb_gate gate;
+	struct lb_knob_set over; /* --retries, --gate, --no-gate: win */
 };
 
-static int sweep_usage(FILE *f, int rc)
+/* sweep's own options; the knobs it takes go where the name is NULL. */
+static const struct lb_cmd_opt sweep_opts[] = {
+	{ "output", 'o', "FILE",
+	  "result file (default: lockbench-sweep-DATE-TIME.json)" },
+	{ "resume", 0, NULL,
+	  "keep the runs FILE already holds complete, run the rest" },
+	{ "dry-run", 'n', NULL,
+	  "print the plan and its estimated duration, run nothing" },
+	{ "yes", 'y', NULL,
+	  "run a huge sweep (more than 500 runs or an hour)" },
+	{ "quiet", 'q', NULL, "no table and no progress" },
+	{ "show", 0, NULL, "print the spec (JSON) and exit" },
+	{ "lock-lib", 0, "FILE",
+	  "a lock from a shared object, for the spec's methods "
+	  "(repeatable)" },
+	{ NULL, 0, NULL, NULL },
+	{ "help", 'h', NULL, "this text" },
+};
+
+enum {
+	OPT_RESUME = LB_OPT_CMD + 1,
+	OPT_SHOW = LB_OPT_CMD + 5,
+	OPT_LOCK_LIB = LB_OPT_CMD + 6,
+};
+
+static int sweep_usage(const struct lb_cmdline *cl, FILE *f, int rc)
 {
 	fputs("usage: lockbench sweep PRESET|SPEC.json [options]\n\n"
 	      "Run every combination of methods, thread counts and knobs, "
@@ -52,110 +74,63 @@ static int sweep_usage(FILE *f, int rc)
 	      "8 threads: under\n"
 	      "            an hour on two cores\n"
 	      "A spec is a JSON file (see README.md, 'Sweeps'); --show "
-	      "prints a preset's.\n\n"
-	      "  -o, --output FILE  result file (default: "
-	      "lockbench-sweep-DATE-TIME.json)\n"
-	      "      --resume       keep the runs FILE already holds "
-	      "complete, run the rest\n"
-	      "  -n, --dry-run      print the plan and its estimated "
-	      "duration, run nothing\n"
-	      "  -y, --yes          run a huge sweep (more than 500 runs or "
-	      "an hour)\n"
-	      "  -q, --quiet        no table and no progress\n"
-	      "      --show         print the spec (JSON) and exit\n"
-	      "      --retries N    extra repetitions per configuration to "
-	      "replace invalid ones\n"
-	      "                     (default: the spec's \"retries\", else "
-	      "2)\n"
-	      "      --gate K=V,... validity thresholds (see 'lockbench run "
-	      "--help')\n"
-	      "      --no-gate      judge no repetition: all are valid\n"
-	      "      --lock-lib FILE  a lock from a shared object, for the "
-	      "spec's methods\n"
-	      "  -h, --help         this text\n\n"
-	      "Progress goes to stderr: a bar on a terminal, a line per run "
+	      "prints a preset's.\n"
+	      "The options --retries, --gate and --no-gate win over the "
+	      "spec's.\n\n",
+	      f);
+	lb_cmdline_help(cl, f);
+	fputs("\nProgress goes to stderr: a bar on a terminal, a line per run "
 	      "otherwise.\n",
 	      f);
 	return rc;
 }
 
-enum {
-	OPT_RESUME = 256,
-	OPT_SHOW,
-	OPT_RETRIES,
-	OPT_GATE,
-	OPT_NO_GATE,
-	OPT_LOCK_LIB,
-};
-
-static const struct option sweep_longopts[] = {
-	{ "output", required_argument, NULL, 'o' },
-	{ "resume", no_argument, NULL, OPT_RESUME },
-	{ "dry-run", no_argument, NULL, 'n' },
-	{ "yes", no_argument, NULL, 'y' },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "show", no_argument, NULL, OPT_SHOW },
-	{ "retries", required_argument, NULL, OPT_RETRIES },
-	{ "gate", required_argument, NULL, OPT_GATE },
-	{ "no-gate", no_argument, NULL, OPT_NO_GATE },
-	{ "lock-lib", required_argument, NULL, OPT_LOCK_LIB },
-	{ "help", no_argument, NULL, 'h' },
-	{ NULL, 0, NULL, 0 },
-};
+static void sweep_option(struct sweep_opts *o, const struct lb_cmdline *cl,
+			 int c, char **argv)
+{
+	if (lb_cmdline_knob_arg(cl, c, optarg, &o->over))
+		return;
+	switch (c) {
+	case OPT_LOCK_LIB: /* loaded already: lb_cli_lock_libs() */
+		break;
+	case 'o':
+		o->output = optarg;
+		break;
+	case OPT_RESUME:
+		o->resume = true;
+		break;
+	case 'n':
+		o->dry_run = true;
+		break;
+	case 'y':
+		o->yes = true;
+		break;
+	case 'q':
+		o->quiet = true;
+		break;
+	case OPT_SHOW:
+		o->show = true;
+		break;
+	case 'h':
+		exit(sweep_usage(cl, stdout, 0));
+	default:
+		lb_bad_option("sweep", c, argv, cl->longopts);
+	}
+}
 
 static void parse_sweep(struct sweep_opts *o, int argc, char **argv)
 {
+	struct lb_cmdline cl;
 	time_t now = time(NULL);
-	char err[LB_ERRLEN];
 	int c;
 
 	*o = (struct sweep_opts){ 0 };
-	lb_gate_defaults(&o->gate);
-	lb_cli_lock_libs(argc, argv);
-	while ((c = getopt_long(argc, argv, ":o:nyqh", sweep_longopts, NULL)) !=
-	       -1) {
-		switch (c) {
-		case 'o':
-			o->output = optarg;
-			break;
-		case OPT_RESUME:
-			o->resume = true;
-			break;
-		case 'n':
-			o->dry_run = true;
-			break;
-		case 'y':
-			o->yes = true;
-			break;
-		case 'q':
-			o->quiet = true;
-			break;
-		case OPT_SHOW:
-			o->show = true;
-			break;
-		case OPT_RETRIES:
-			if (lb_retries_parse("--retries", optarg, &o->retries,
-					     err, sizeof(err)))
-				lb_usage_error("%s", err);
-			o->retries_given = true;
-			break;
-		case OPT_GATE:
-			if (lb_gate_parse(optarg, &o->gate, err, sizeof(err)))
-				lb_usage_error("%s", err);
-			o->gate_given = true;
-			break;
-		case OPT_NO_GATE:
-			o->gate.on = false;
-			o->gate_given = true;
-			break;
-		case OPT_LOCK_LIB: /* loaded already: lb_cli_lock_libs() */
-			break;
-		case 'h':
-			exit(sweep_usage(stdout, 0));
-		default:
-			lb_bad_option("sweep", c, argv, sweep_longopts);
-		}
-	}
+	lb_knob_set_init(&o->over);
+	lb_cmdline_build(&cl, true, sweep_opts, LB_ARRAY_SIZE(sweep_opts));
+	lb_cli_lock_libs(argc, argv); /* before the spec names their locks */
+	while ((c = getopt_long(argc, argv, cl.optstring, cl.longopts, NULL)) !=
+	       -1)
+		sweep_option(o, &cl, c, argv);
 	if (optind >= argc)
 		lb_usage_error("sweep: expected a preset (quick, default, "
 			       "full) or a spec file (see 'lockbench sweep "
@@ -183,48 +158,33 @@ static bool same_file(const char *a, const char *b)
 	       sa.st_ino == sb.st_ino;
 }
 
-/* The spec file's text (malloc'd, *len bytes), or exit 2. */
-static char *read_spec(const struct sweep_opts *o, size_t *len)
+/* The spec's text: the preset's or the file's (malloc'd), or exit 2. */
+static char *read_spec(const struct sweep_opts *o, size_t *len, bool *file)
 {
+	char err[LB_ERRLEN];
 	struct stat st;
-	char *buf;
-	FILE *f;
-	size_t n;
+	char *text = lb_sweep_preset(o->what, len, err, sizeof(err));
 
-	if (stat(o->what, &st)) {
-		if (errno == ENOENT && !strchr(o->what, '/') &&
-		    !strchr(o->what, '.')) {
-			const char *hint = lb_closest(o->what,
-						      lb_sweep_preset_names,
-						      lb_sweep_npresets);
-
-			lb_usage_error("unknown preset '%s'%s%s%s (presets: "
-				       "quick, default, full; or a spec "
-				       "file)",
-				       o->what, hint ? " (did you mean '" : "",
-				       hint ? hint : "", hint ? "'?)" : "");
-		}
-		lb_usage_error("cannot read spec '%s': %s", o->what,
-			       strerror(errno));
+	*file = !text && !err[0];
+	if (text || err[0]) {
+		if (!text)
+			lb_usage_error("preset '%s': %s", o->what, err);
+		return text;
 	}
-	if (S_ISDIR(st.st_mode))
-		lb_usage_error("cannot read spec '%s': it is a directory",
-			       o->what);
-	f = fopen(o->what, "r");
-	if (!f)
-		lb_usage_error("cannot read spec '%s': %s", o->what,
-			       strerror(errno));
-	buf = lb_xzalloc(SPEC_MAX_BYTES + 1);
-	n = fread(buf, 1, SPEC_MAX_BYTES + 1, f);
-	if (ferror(f))
-		lb_usage_error("cannot read spec '%s': %s", o->what,
-			       strerror(errno));
-	fclose(f);
-	if (n > SPEC_MAX_BYTES)
-		lb_usage_error("spec '%s' is larger than %u bytes", o->what,
-			       SPEC_MAX_BYTES);
-	*len = n;
-	return buf;
+	if (stat(o->what, &st) && errno == ENOENT && !strchr(o->what, '/') &&
+	    !strchr(o->what, '.')) {
+		const char *hint = lb_closest(o->what, lb_sweep_preset_names,
+					      lb_sweep_npresets);
+
+		lb_usage_error("unknown preset '%s'%s%s%s (presets: quick, "
+			       "default, full; or a spec file)",
+			       o->what, hint ? " (did you mean '" : "",
+			       hint ? hint : "", hint ? "'?)" : "");
+	}
+	text = lb_sweep_read(o->what, len, err, sizeof(err));
+	if (!text)
+		lb_usage_error("%s", err);
+	return text;
 }
 
 /*
@@ -294,76 +254,89 @@ static void check_size(const struct sweep_opts *o, const struct lb_plan *p)
 		       HUGE_RUNS);
 }
 
+/*
+ * The spec, parsed, with the options over it, and its description for the
+ * result file (e->sweep_json).  Returns false after --show (done).
+ */
+static bool load_spec(struct sweep_opts *o, struct lb_sweep_spec *spec,
+		      struct lb_engine *e)
+{
+	char err[LB_ERRLEN];
+	size_t len;
+	bool is_file;
+	char *text = read_spec(o, &len, &is_file);
+
+	if (o->show) {
+		fwrite(text, 1, len, stdout);
+		free(text);
+		return false;
+	}
+	if (lb_sweep_spec_parse(text, len, o->what, spec, err, sizeof(err)))
+		lb_usage_error("%s", err);
+	free(text);
+	lb_knob_set_override(&spec->set, &o->over);
+	if (lb_plan_check_output(o->output, err, sizeof(err)))
+		lb_usage_error("%s", err);
+	if (is_file && same_file(o->what, o->output))
+		lb_usage_error("invalid output file '%s': it is the spec file "
+			       "'%s'",
+			       o->output, o->what);
+	e->sweep_json = json_pack("{s:s, s:O}", is_file ? "file" : "preset",
+				  o->what, "spec", spec->json);
+	if (!e->sweep_json)
+		lb_die("cannot build the sweep's description");
+	return true;
+}
+
+/* The plan of @spec on this machine, the runs a resumed file holds kept. */
+static unsigned int plan_sweep(struct sweep_opts *o,
+			       const struct lb_sweep_spec *spec,
+			       struct lb_engine *e)
+{
+	char err[LB_ERRLEN], affinity[128];
+	struct lb_matrix m;
+	json_t *resumed = NULL;
+	unsigned int kept = 0;
+
+	lb_signals_install();
+	if (lb_topo_load(&e->topo, NULL, err, sizeof(err)))
+		lb_usage_error("%s", err);
+	if (lb_topo_restrict_to_affinity(e->topo, affinity, sizeof(affinity)) &&
+	    !o->quiet)
+		printf("CPU affinity mask: using PUs %s only\n", affinity);
+	if (lb_matrix_expand(&spec->set, e->topo, false, &m, err,
+			     sizeof(err)) ||
+	    lb_plan_init(e->plan, &m, err, sizeof(err)))
+		lb_usage_error("%s: %s", o->what, err);
+	if (lb_plan_check_pins(e->plan, e->topo, err, sizeof(err)))
+		lb_usage_error("%s: %s", o->what, err);
+	if (o->resume)
+		resumed = load_resumed(o, e->sweep_json);
+	if (resumed) {
+		kept = lb_engine_resume(e, json_object_get(resumed, "runs"));
+		json_decref(resumed);
+	}
+	return kept;
+}
+
 int lb_cmd_sweep(int argc, char **argv)
 {
 	struct sweep_opts o;
-	struct lb_sweep_spec spec;
-	struct lb_plan plan;
+	struct lb_sweep_spec spec = { 0 };
+	struct lb_plan plan = { 0 };
 	struct lb_engine e = { .plan = &plan };
-	char err[LB_ERRLEN], affinity[128];
-	const char *text;
-	char *buf = NULL;
-	size_t len;
-	json_t *resumed = NULL;
-	unsigned int kept = 0;
-	bool is_file;
+	unsigned int kept;
 	char **cmdline = lb_xzalloc((size_t)(argc + 2) * sizeof(*cmdline));
-	int rc;
+	int rc = 0;
 
 	/* getopt_long permutes argv: keep the command line as typed. */
 	memcpy(cmdline, argv - 1, (size_t)(argc + 1) * sizeof(*cmdline));
 	parse_sweep(&o, argc, argv);
-	text = lb_sweep_preset(o.what);
-	is_file = !text;
-	if (!text)
-		text = buf = read_spec(&o, &len);
-	else
-		len = strlen(text);
-	if (o.show) {
-		fwrite(text, 1, len, stdout);
-		free(buf);
-		free(cmdline);
-		return 0;
-	}
-	if (lb_sweep_spec_parse(text, len, o.what, &spec, err, sizeof(err)))
-		lb_usage_error("%s", err);
-	free(buf);
-	if (lb_plan_check_output(o.output, err, sizeof(err)))
-		lb_usage_error("%s", err);
-	if (is_file && same_file(o.what, o.output))
-		lb_usage_error("invalid output file '%s': it is the spec file "
-			       "'%s'",
-			       o.output, o.what);
-	e.sweep_json = json_pack("{s:s, s:O}", is_file ? "file" : "preset",
-				 o.what, "spec", spec.json);
-	if (!e.sweep_json)
-		lb_die("cannot build the sweep's description");
-	lb_signals_install();
-	if (lb_topo_load(&e.topo, NULL, err, sizeof(err)))
-		lb_usage_error("%s", err);
-	if (lb_topo_restrict_to_affinity(e.topo, affinity, sizeof(affinity)) &&
-	    !o.quiet)
-		printf("CPU affinity mask: using PUs %s only\n", affinity);
-	if (lb_sweep_plan(&spec, e.topo, &plan, err, sizeof(err)))
-		lb_usage_error("%s: %s", o.what, err);
-	if (lb_plan_check_pins(&plan, e.topo, err, sizeof(err)))
-		lb_usage_error("%s: %s", o.what, err);
-	/* The gate: the spec's, the environment's default, the options. */
-	if (!spec.gate_given)
-		lb_gate_env(&plan.gate);
-	if (o.gate_given)
-		plan.gate = o.gate;
-	if (o.retries_given)
-		plan.retries = o.retries;
-	if (o.resume)
-		resumed = load_resumed(&o, e.sweep_json);
-	if (resumed) {
-		kept = lb_engine_resume(&e, json_object_get(resumed, "runs"));
-		json_decref(resumed);
-	}
+	if (!load_spec(&o, &spec, &e))
+		goto out;
+	kept = plan_sweep(&o, &spec, &e);
 	if (o.dry_run) {
 		lb_plan_print(&plan, stdout);
-		rc = 0;
 		goto out;
 	}
 	check_size(&o, &plan);
@@ -374,7 +347,6 @@ int lb_cmd_sweep(int argc, char **argv)
 	if (!lb_plan_todo(&plan, NULL)) {
 		if (!o.quiet)
 			printf("nothing left to run\n");
-		rc = 0;
 		goto out;
 	}
 	e.output = o.output;
@@ -388,7 +360,9 @@ out:
 	json_decref(e.kept_runs);
 	lb_plan_free(&plan);
 	lb_sweep_spec_free(&spec);
-	lb_topo_destroy(e.topo);
+	lb_knob_set_free(&o.over);
+	if (e.topo)
+		lb_topo_destroy(e.topo);
 	free(cmdline);
 	return rc;
 }

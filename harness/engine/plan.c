@@ -32,68 +32,17 @@
 #define REP_OVERHEAD_THREAD_NS 3000000ull
 #define CALIBRATION_NS 300000000ull
 
-void lb_plan_add_group(struct lb_plan *p, const struct lb_plan_cfg *tmpl,
-		       const struct lb_lock_ops *const *methods,
-		       unsigned int nmethods, unsigned int coroutines)
+int lb_plan_init(struct lb_plan *p, struct lb_matrix *m, char *err,
+		 size_t errlen)
 {
-	unsigned int m;
-
-	if (p->ncfgs + nmethods > p->cap) {
-		struct lb_plan_cfg *grown;
-
-		p->cap = (p->ncfgs + nmethods) * 2;
-		grown = realloc(p->cfgs, p->cap * sizeof(*p->cfgs));
-		if (!grown)
-			lb_xmalloc_fail(p->cap * sizeof(*p->cfgs));
-		p->cfgs = grown;
-	}
-	for (m = 0; m < nmethods; m++) {
-		struct lb_plan_cfg *c = &p->cfgs[p->ncfgs++];
-
-		*c = *tmpl;
-		c->ops = methods[m];
-		c->coroutines = coroutines ? coroutines :
-				(methods[m]->flags & LB_NEEDS_COROUTINE) ? 1 :
-									   0;
-		c->group = p->ngroups;
-		c->done = false;
-	}
-	p->ngroups++;
-}
-
-void lb_plan_cfg_objects(struct lb_plan_cfg *c, unsigned int nlocks,
-			 unsigned int objects)
-{
-	c->nlocks = nlocks ? nlocks : 1;
-	if (c->workload->uses_objects)
-		c->nobjects = objects;
-	else if (c->nlocks > 1)
-		c->nobjects = c->nlocks;
-	else
-		c->nobjects = c->depth > 1 ? 1 : 0;
-	if (!c->depth)
-		c->depth = 1;
-}
-
-int lb_plan_check_method(const struct lb_workload *wl,
-			 const struct lb_lock_ops *ops, unsigned int depth,
-			 bool striped, char *err, size_t errlen)
-{
-	bool nested = wl->uses_depth && depth > 1;
-
-	if (nested && !(ops->flags & LB_RECURSIVE)) {
-		snprintf(err, errlen,
-			 "method '%s' is not recursive: depth %u would "
-			 "deadlock (recursive methods: see 'lockbench list')",
-			 ops->name, depth);
-		return -1;
-	}
-	if ((wl->uses_objects || nested || (wl->uses_locks && striped)) &&
-	    !wl->general_loop_for(lb_lock_index(ops))) {
-		snprintf(err, errlen,
-			 "method '%s' cannot run with locks, objects or depth "
-			 "(it delegates whole critical sections)",
-			 ops->name);
+	*p = (struct lb_plan){
+		.cfgs = m->cfgs,
+		.ncfgs = m->ncfgs,
+		.ngroups = m->ngroups,
+	};
+	memset(m, 0, sizeof(*m));
+	if (p->ncfgs && lb_pin_parse(p->cfgs[0].pin, &p->pin, err, errlen)) {
+		lb_plan_free(p);
 		return -1;
 	}
 	return 0;
@@ -104,24 +53,26 @@ void lb_plan_free(struct lb_plan *p)
 	lb_pin_policy_free(&p->pin);
 	free(p->cfgs);
 	p->cfgs = NULL;
-	p->ncfgs = p->cap = p->ngroups = 0;
+	p->ncfgs = p->ngroups = 0;
 }
 
 unsigned int lb_plan_todo(const struct lb_plan *p, unsigned int *reps)
 {
 	unsigned int i, n = 0;
 
-	for (i = 0; i < p->ncfgs; i++)
-		n += !p->cfgs[i].done;
 	if (reps)
-		*reps = n * p->reps;
+		*reps = 0;
+	for (i = 0; i < p->ncfgs; i++) {
+		n += !p->cfgs[i].done;
+		if (reps && !p->cfgs[i].done)
+			*reps += p->cfgs[i].reps;
+	}
 	return n;
 }
 
-static uint64_t rep_estimate_ns(const struct lb_plan *p,
-				const struct lb_plan_cfg *c)
+static uint64_t rep_estimate_ns(const struct lb_config *c)
 {
-	return p->warmup_ns + p->duration_ns + REP_OVERHEAD_NS +
+	return c->warmup_ns + c->duration_ns + REP_OVERHEAD_NS +
 	       REP_OVERHEAD_THREAD_NS * c->nthreads;
 }
 
@@ -132,7 +83,7 @@ uint64_t lb_plan_estimate_ns(const struct lb_plan *p)
 
 	for (i = 0; i < p->ncfgs; i++)
 		if (!p->cfgs[i].done)
-			ns += rep_estimate_ns(p, &p->cfgs[i]) * p->reps;
+			ns += rep_estimate_ns(&p->cfgs[i]) * p->cfgs[i].reps;
 	return ns;
 }
 
@@ -198,7 +149,7 @@ int lb_plan_check_output(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
-static void describe_cfg(const struct lb_plan_cfg *c, char *buf, size_t len)
+static void describe_cfg(const struct lb_config *c, char *buf, size_t len)
 {
 	char cs[32], think[32];
 	int n;
@@ -236,16 +187,16 @@ static void describe_cfg(const struct lb_plan_cfg *c, char *buf, size_t len)
 
 void lb_plan_print(const struct lb_plan *p, FILE *f)
 {
+	const struct lb_config *c = &p->cfgs[0];
 	char dur[32], warm[32], eta[32], line[256];
 	unsigned int i, reps, todo = lb_plan_todo(p, &reps);
 
 	fprintf(f,
 		"plan: %u configurations (%u to run) x %u repetitions of %s "
 		"(warm-up %s), pin %s\n",
-		p->ncfgs, todo, p->reps,
-		lb_format_duration(p->duration_ns, dur, sizeof(dur)),
-		lb_format_duration(p->warmup_ns, warm, sizeof(warm)),
-		p->pin_arg);
+		p->ncfgs, todo, c->reps,
+		lb_format_duration(c->duration_ns, dur, sizeof(dur)),
+		lb_format_duration(c->warmup_ns, warm, sizeof(warm)), c->pin);
 	for (i = 0; i < p->ncfgs; i++) {
 		describe_cfg(&p->cfgs[i], line, sizeof(line));
 		fprintf(f, "%5u  %s%s\n", i + 1, line,
@@ -299,38 +250,6 @@ static bool run_complete(json_t *run)
 			wanted + json_integer_value(retries));
 }
 
-/*
- * The record of configuration @c of @p: everything the configuration and
- * the plan say (placement and calibrated iterations are the caller's).
- */
-static void record_init(const struct lb_plan *p, const struct lb_plan_cfg *c,
-			struct lb_run_record *r)
-{
-	*r = (struct lb_run_record){
-		.ops = c->ops,
-		.workload = c->workload,
-		.nthreads = c->nthreads,
-		.cs_ns = c->cs_ns,
-		.think_ns = c->think_ns,
-		.cs_lines = c->cs_lines,
-		.think_exp = c->think_exp,
-		.nlocks = c->nlocks,
-		.nobjects = c->nobjects,
-		.depth = c->depth,
-		.pick_zipf = c->pick_zipf,
-		.ops_target = p->ops_target,
-		.duration_ns = p->duration_ns,
-		.warmup_ns = p->warmup_ns,
-		.read_pct = c->read_pct,
-		.wl_opts = c->wl_opts,
-		.coroutines = c->coroutines,
-		.reps_wanted = p->reps,
-		.gate = &p->gate,
-		.retries = p->retries,
-	};
-	r->wl_opts.cs_ns = c->cs_ns; /* sleeping offload work */
-}
-
 /* Records of every configuration, with placements, for their config JSON. */
 static void plan_records(struct lb_engine *e, struct lb_run_record *recs)
 {
@@ -339,10 +258,10 @@ static void plan_records(struct lb_engine *e, struct lb_run_record *recs)
 	unsigned int i;
 
 	for (i = 0; i < p->ncfgs; i++) {
-		const struct lb_plan_cfg *c = &p->cfgs[i];
+		const struct lb_config *c = &p->cfgs[i];
 		struct lb_run_record *r = &recs[i];
 
-		record_init(p, c, r);
+		r->cfg = *c;
 		r->placement = lb_xzalloc(c->nthreads * sizeof(*r->placement));
 		if (lb_pin_plan(e->topo, &p->pin, c->nthreads, r->placement,
 				&r->oversubscribed, err, sizeof(err)))
@@ -357,7 +276,6 @@ unsigned int lb_engine_resume(struct lb_engine *e, json_t *runs)
 	struct lb_report tmp = {
 		.host = json_object(),
 		.topology = json_object(),
-		.pin = p->pin_arg,
 		.runs = recs,
 		.nruns = p->ncfgs,
 	};
@@ -500,7 +418,7 @@ static void progress_bar(struct engine_state *st,
 		bar, st->runs_done, st->runs_total, st->reps_done + 1,
 		st->reps_total, lb_format_eta(now - st->t0, el, sizeof(el)),
 		lb_format_eta(remaining_ns(st, now), left, sizeof(left)),
-		rec->ops->name, rec->nthreads, rep + 1, rec->reps_wanted);
+		rec->cfg.ops->name, rec->cfg.nthreads, rep + 1, rec->cfg.reps);
 	fflush(stderr);
 }
 
@@ -516,11 +434,11 @@ static void progress_line(struct engine_state *st,
 	fprintf(stderr,
 		"lockbench: [%u/%u] %s, %s, %u thread%s, cs %s, think %s: %s "
 		"(%s elapsed, ~%s left)\n",
-		st->runs_done, st->runs_total, rec->ops->name,
-		rec->workload->name, rec->nthreads,
-		rec->nthreads > 1 ? "s" : "",
-		lb_format_duration(rec->cs_ns, cs, sizeof(cs)),
-		lb_format_duration(rec->think_ns, think, sizeof(think)),
+		st->runs_done, st->runs_total, rec->cfg.ops->name,
+		rec->cfg.workload->name, rec->cfg.nthreads,
+		rec->cfg.nthreads > 1 ? "s" : "",
+		lb_format_duration(rec->cfg.cs_ns, cs, sizeof(cs)),
+		lb_format_duration(rec->cfg.think_ns, think, sizeof(think)),
 		lb_record_status(rec),
 		lb_format_eta(now - st->t0, el, sizeof(el)),
 		lb_format_eta(remaining_ns(st, now), left, sizeof(left)));
@@ -548,11 +466,12 @@ static void judge(struct engine_state *st, struct lb_run_record *rec,
 	unsigned int k;
 
 	lb_record_gate_run(rec, st->online_pus, &run);
-	if (lb_gate_judge(rec->gate, &run, &rec->reps[i], v) || st->e->quiet)
+	if (lb_gate_judge(&rec->cfg.gate, &run, &rec->reps[i], v) ||
+	    st->e->quiet)
 		return;
 	fprintf(stderr, "%slockbench: %s, %u thread%s, repetition %u invalid:",
-		st->tty ? "\r\033[K" : "", rec->ops->name, rec->nthreads,
-		rec->nthreads > 1 ? "s" : "", i + 1);
+		st->tty ? "\r\033[K" : "", rec->cfg.ops->name,
+		rec->cfg.nthreads, rec->cfg.nthreads > 1 ? "s" : "", i + 1);
 	for (k = 0; k < v->n; k++)
 		fprintf(stderr, "%s %s", k ? ";" : "", v->reason[k]);
 	fprintf(stderr, "\n");
@@ -560,36 +479,19 @@ static void judge(struct engine_state *st, struct lb_run_record *rec,
 
 static void run_one(struct engine_state *st, struct lb_run_record *rec)
 {
-	struct lb_plan *p = st->e->plan;
 	struct lb_rep_result *res = &rec->reps[rec->nreps];
 	struct lb_rep_cfg cfg = {
-		.ops = rec->ops,
-		.workload = rec->workload,
-		.nthreads = rec->nthreads,
-		.coroutines = rec->coroutines,
+		.knobs = rec->cfg,
+		.lock_index = lb_lock_index(rec->cfg.ops),
 		.topo = st->e->topo,
 		.placement = rec->placement,
 		.cs_iters = rec->cs_iters,
 		.think_iters = rec->think_iters,
-		.cs_lines = rec->cs_lines,
-		.think_exp = rec->think_exp,
-		.read_pct = rec->read_pct,
-		.wl_opts = rec->wl_opts,
-		.duration_ns = rec->duration_ns,
-		.warmup_ns = rec->warmup_ns,
-		.ops_target = rec->ops_target,
-		.nlocks = rec->nlocks,
-		.nobjects = rec->nobjects,
-		.depth = rec->depth,
-		.pick_zipf = rec->pick_zipf,
-		.stall_timeout_ns = p->stall_ns,
-		.sample_every = p->sample_every,
 		.ns_per_cycle = st->ns_iter,
-		.lock_cfg = { .spin_limit = (unsigned int)p->spin },
+		.lock_cfg = { .spin_limit = rec->cfg.spin },
 	};
 	int rc;
 
-	cfg.lock_index = lb_lock_index(rec->ops);
 	/* 0 except in tests; calibrated once per configuration. */
 	cfg.extra_cs_iters = lb_test_slowdown_iters(&cfg);
 	rc = lb_run_rep(&cfg, res);
@@ -619,7 +521,7 @@ static void run_one(struct engine_state *st, struct lb_run_record *rec)
 	checkpoint(st);
 	if (rc == LB_REP_STALLED || rc == LB_REP_CRASHED)
 		fprintf(stderr, "\nlockbench: %s, %u threads: %s\n",
-			rec->ops->name, rec->nthreads, res->failure);
+			rec->cfg.ops->name, rec->cfg.nthreads, res->failure);
 }
 
 /* Start the records of group @g (its configurations not done). */
@@ -634,7 +536,7 @@ static unsigned int group_records(struct engine_state *st, unsigned int g,
 
 	*first = st->report.nruns;
 	for (i = 0; i < p->ncfgs; i++) {
-		const struct lb_plan_cfg *c = &p->cfgs[i];
+		const struct lb_config *c = &p->cfgs[i];
 		struct lb_run_record *r;
 
 		if (c->group != g || c->done)
@@ -646,13 +548,13 @@ static unsigned int group_records(struct engine_state *st, unsigned int g,
 				lb_die("%s", err); /* checked before */
 		}
 		r = &st->report.runs[st->report.nruns++];
-		record_init(p, c, r);
+		r->cfg = *c;
 		r->placement = plan;
 		r->oversubscribed = over;
 		r->cs_iters = lb_delay_iters(c->cs_ns, st->ns_iter);
 		r->think_iters = lb_delay_iters(c->think_ns, st->ns_iter);
-		r->reps = lb_xzalloc((p->reps + p->retries) * sizeof(*r->reps));
-		r->verdicts = lb_xzalloc((p->reps + p->retries) *
+		r->reps = lb_xzalloc((c->reps + c->retries) * sizeof(*r->reps));
+		r->verdicts = lb_xzalloc((c->reps + c->retries) *
 					 sizeof(*r->verdicts));
 		n++;
 	}
@@ -667,36 +569,40 @@ static void block_heading(struct engine_state *st,
 	char cs[32], think[32];
 
 	/* run prints headings only where the groups differ by more than -t. */
-	if (st->e->quiet || (!st->e->sweep && !rec->nobjects))
+	if (st->e->quiet || (!st->e->sweep && !rec->cfg.nobjects))
 		return;
-	if (prev && prev->workload == rec->workload &&
-	    prev->cs_ns == rec->cs_ns && prev->think_ns == rec->think_ns &&
-	    prev->read_pct == rec->read_pct &&
-	    prev->cs_lines == rec->cs_lines && prev->nlocks == rec->nlocks &&
-	    prev->nobjects == rec->nobjects && prev->depth == rec->depth &&
-	    prev->pick_zipf == rec->pick_zipf &&
-	    !memcmp(&prev->wl_opts, &rec->wl_opts, sizeof(rec->wl_opts)))
+	if (prev && prev->cfg.workload == rec->cfg.workload &&
+	    prev->cfg.cs_ns == rec->cfg.cs_ns &&
+	    prev->cfg.think_ns == rec->cfg.think_ns &&
+	    prev->cfg.read_pct == rec->cfg.read_pct &&
+	    prev->cfg.cs_lines == rec->cfg.cs_lines &&
+	    prev->cfg.nlocks == rec->cfg.nlocks &&
+	    prev->cfg.nobjects == rec->cfg.nobjects &&
+	    prev->cfg.depth == rec->cfg.depth &&
+	    prev->cfg.pick_zipf == rec->cfg.pick_zipf &&
+	    !memcmp(&prev->cfg.wl_opts, &rec->cfg.wl_opts,
+		    sizeof(rec->cfg.wl_opts)))
 		return;
-	printf("\n== workload %s, cs %s, think %s", rec->workload->name,
-	       lb_format_duration(rec->cs_ns, cs, sizeof(cs)),
-	       lb_format_duration(rec->think_ns, think, sizeof(think)));
-	if (rec->workload->uses_read_pct)
-		printf(", read %u%%", rec->read_pct);
-	if (rec->workload->uses_offload_opts)
+	printf("\n== workload %s, cs %s, think %s", rec->cfg.workload->name,
+	       lb_format_duration(rec->cfg.cs_ns, cs, sizeof(cs)),
+	       lb_format_duration(rec->cfg.think_ns, think, sizeof(think)));
+	if (rec->cfg.workload->uses_read_pct)
+		printf(", read %u%%", rec->cfg.read_pct);
+	if (rec->cfg.workload->uses_offload_opts)
 		printf(", offload %s/%s",
-		       lb_offload_mode_names[rec->wl_opts.offload_mode],
-		       rec->wl_opts.offload_sleep ? "sleep" : "busy");
-	if (rec->cs_lines)
-		printf(", %u lines", rec->cs_lines);
-	if (rec->nobjects && rec->nlocks == 1)
-		printf(", one big lock over %u objects", rec->nobjects);
-	else if (rec->nobjects)
-		printf(", %u locks over %u objects", rec->nlocks,
-		       rec->nobjects);
-	if (rec->pick_zipf > 0)
-		printf(", pick zipf:%g", rec->pick_zipf);
-	if (rec->depth > 1)
-		printf(", depth %u", rec->depth);
+		       lb_offload_mode_names[rec->cfg.wl_opts.offload_mode],
+		       rec->cfg.wl_opts.offload_sleep ? "sleep" : "busy");
+	if (rec->cfg.cs_lines)
+		printf(", %u lines", rec->cfg.cs_lines);
+	if (rec->cfg.nobjects && rec->cfg.nlocks == 1)
+		printf(", one big lock over %u objects", rec->cfg.nobjects);
+	else if (rec->cfg.nobjects)
+		printf(", %u locks over %u objects", rec->cfg.nlocks,
+		       rec->cfg.nobjects);
+	if (rec->cfg.pick_zipf > 0)
+		printf(", pick zipf:%g", rec->cfg.pick_zipf);
+	if (rec->cfg.depth > 1)
+		printf(", depth %u", rec->cfg.depth);
 	printf("\n");
 	lb_table_header(stdout);
 }
@@ -705,8 +611,8 @@ static void block_heading(struct engine_state *st,
 static bool needs_retry(const struct lb_run_record *rec)
 {
 	return !rec->setup_failed && !strcmp(lb_record_status(rec), "ok") &&
-	       lb_record_nvalid(rec) < rec->reps_wanted &&
-	       rec->nreps < rec->reps_wanted + rec->retries;
+	       lb_record_nvalid(rec) < rec->cfg.reps &&
+	       rec->nreps < rec->cfg.reps + rec->cfg.retries;
 }
 
 /*
@@ -732,7 +638,6 @@ static void retry_rounds(struct engine_state *st, struct lb_run_record *recs,
 
 static void run_group(struct engine_state *st, unsigned int g)
 {
-	struct lb_plan *p = st->e->plan;
 	struct lb_run_record *recs;
 	unsigned int first, n, rep, m;
 
@@ -740,30 +645,25 @@ static void run_group(struct engine_state *st, unsigned int g)
 	if (!n)
 		return;
 	recs = st->report.runs + first;
-	for (rep = 0; rep < p->reps; rep++) {
+	for (rep = 0; rep < recs[0].cfg.reps; rep++) {
 		for (m = 0; m < n; m++) {
 			if (recs[m].setup_failed)
 				continue;
 			progress_bar(st, &recs[m], rep);
 			run_one(st, &recs[m]);
 			st->reps_done++;
-			st->est_done += rep_estimate_ns(
-				p, &(struct lb_plan_cfg){
-					   .nthreads = recs[m].nthreads });
+			st->est_done += rep_estimate_ns(&recs[m].cfg);
 		}
 	}
 	retry_rounds(st, recs, n);
 	/* Repetitions a failed setup skipped count as done too. */
 	for (m = 0; m < n; m++) {
+		unsigned int want = recs[m].cfg.reps;
 		unsigned int skipped =
-			recs[m].nreps < p->reps ? p->reps - recs[m].nreps : 0;
+			recs[m].nreps < want ? want - recs[m].nreps : 0;
 
 		st->reps_done += skipped;
-		st->est_done +=
-			skipped *
-			rep_estimate_ns(p,
-					&(struct lb_plan_cfg){
-						.nthreads = recs[m].nthreads });
+		st->est_done += skipped * rep_estimate_ns(&recs[m].cfg);
 	}
 	if (st->tty && !st->e->quiet)
 		fprintf(stderr, "\r\033[K");
@@ -782,7 +682,7 @@ static void run_group(struct engine_state *st, unsigned int g)
 static void print_header(struct engine_state *st)
 {
 	struct lb_plan *p = st->e->plan;
-	const struct lb_plan_cfg *c = &p->cfgs[0];
+	const struct lb_config *c = &p->cfgs[0];
 	char host[512], cs[32], think[32], dur[32], warm[32];
 
 	if (st->e->quiet)
@@ -796,8 +696,8 @@ static void print_header(struct engine_state *st)
 		       lb_format_duration(c->cs_ns, cs, sizeof(cs)),
 		       lb_format_duration(c->think_ns, think, sizeof(think)));
 	printf(", %u x %s (warm-up %s), pin %s, cycle counter %.3f GHz\n",
-	       p->reps, lb_format_duration(p->duration_ns, dur, sizeof(dur)),
-	       lb_format_duration(p->warmup_ns, warm, sizeof(warm)), p->pin_arg,
+	       c->reps, lb_format_duration(c->duration_ns, dur, sizeof(dur)),
+	       lb_format_duration(c->warmup_ns, warm, sizeof(warm)), c->pin,
 	       1.0 / st->ns_iter);
 	printf("figures are medians over repetitions; ±95%% is the "
 	       "half-width of the\nconfidence interval of the mean; "
@@ -834,7 +734,6 @@ int lb_engine_run(struct lb_engine *e)
 		.argc = e->argc,
 		.argv = e->argv,
 		.ns_per_iter = st.ns_iter,
-		.pin = p->pin_arg,
 		.runs = lb_xzalloc((st.runs_total + 1) *
 				   sizeof(*st.report.runs)),
 	};

@@ -9,9 +9,9 @@
  * them; the result file is checkpointed (atomic replace) after every
  * repetition, and the table rows of a group are printed when it ends.
  *
- * Knobs common to every configuration (pin, duration, warm-up, repetitions,
- * spin, stall timeout, sampling) live in struct lb_plan; the ones a sweep
- * varies live in struct lb_plan_cfg.
+ * Every configuration carries all its knobs (struct lb_config); the ones
+ * common to a plan (pin, duration, warm-up, repetitions, spin, stall
+ * timeout, sampling, the gate) are equal in all of them.
  *
  * Not thread-safe: one plan, one engine, in the main thread.
  */
@@ -22,84 +22,26 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "harness/config/matrix.h"
 #include "harness/engine/report.h"
 #include "harness/machine/topo.h"
 #include "harness/engine/validity.h"
 
-/* One configuration: what a result file's run.config says. */
-struct lb_plan_cfg {
-	const struct lb_lock_ops *ops;
-	const struct lb_workload *workload;
-	unsigned int nthreads;
-	unsigned int coroutines; /* effective: 0 = on the thread itself */
-	uint64_t cs_ns, think_ns;
-	unsigned int cs_lines; /* --cs-lines */
-	bool think_exp; /* --think-dist exp */
-	unsigned int read_pct;
-	struct lb_wl_opts wl_opts; /* offload_mode, offload_sleep */
-	/*
-	 * Striping and bql: locks, objects (0: the single-lock loop), Zipf
-	 * exponent of the pick (0: uniform), nested acquisitions (1: none).
-	 */
-	unsigned int nlocks, nobjects, depth;
-	double pick_zipf;
-	unsigned int group; /* index of its group */
-	bool done; /* --resume: already complete in the file, skipped */
-};
-
 struct lb_plan {
-	/* Common knobs. */
-	const char *pin_arg; /* as typed */
-	struct lb_pin_policy pin; /* owned */
-	uint64_t duration_ns, warmup_ns, stall_ns, spin;
-	uint64_t ops_target; /* --ops N (duration_ns is then a limit), or 0 */
-	unsigned int reps;
-	uint32_t sample_every; /* LB_SAMPLE_AUTO, LB_SAMPLE_OFF or N */
-	/*
-	 * The validity gate: its thresholds, and how many extra repetitions
-	 * a configuration may run to replace invalid ones (--retries).  A
-	 * zeroed gate is off.
-	 */
-	struct lb_gate gate;
-	unsigned int retries;
-	/* Configurations, in the order they run, grouped. */
-	struct lb_plan_cfg *cfgs;
-	unsigned int ncfgs, cap;
+	/* Configurations, in the order they run, grouped (owned). */
+	struct lb_config *cfgs;
+	unsigned int ncfgs;
 	unsigned int ngroups;
+	struct lb_pin_policy pin; /* their pin, parsed (owned) */
 };
 
 /*
- * Append one group: @tmpl with each of @methods (n of them).  @coroutines
- * is the --coroutines value (0 when not given: 1 for methods that need a
- * coroutine, else 0).  Methods whose loop the caller has not checked are a
- * bug (the workload must have one).
+ * lb_plan_init - a plan of the configurations of @m (taken: @m is left
+ * empty).  Returns 0, or -1 with @err when their pin does not parse.
  */
-void lb_plan_add_group(struct lb_plan *p, const struct lb_plan_cfg *tmpl,
-		       const struct lb_lock_ops *const *methods,
-		       unsigned int nmethods, unsigned int coroutines);
+int lb_plan_init(struct lb_plan *p, struct lb_matrix *m, char *err,
+		 size_t errlen);
 void lb_plan_free(struct lb_plan *p);
-/*
- * Set @c's locks and objects from --locks @nlocks and --objects @objects
- * (0: the workload has none): bql guards @objects objects with @nlocks
- * locks; counter with N > 1 locks has one object per lock, and with
- * nesting (--depth) one object; otherwise the single-lock loop (0).
- */
-void lb_plan_cfg_objects(struct lb_plan_cfg *c, unsigned int nlocks,
-			 unsigned int objects);
-
-/* bql's --objects when none is given. */
-#define LB_BQL_OBJECTS 64u
-
-/*
- * lb_plan_check_method - method @ops can run workload @wl nested @depth
- * deep and, when @striped, over several locks (bql always has objects):
- * nesting needs a recursive method, objects a method with a lock of its
- * own (not one that delegates whole sections).  Returns 0, or -1 with why
- * in @err, naming the method.  run and sweep both ask it.
- */
-int lb_plan_check_method(const struct lb_workload *wl,
-			 const struct lb_lock_ops *ops, unsigned int depth,
-			 bool striped, char *err, size_t errlen);
 
 /* Configurations and repetitions still to run (not done). */
 unsigned int lb_plan_todo(const struct lb_plan *p, unsigned int *reps);

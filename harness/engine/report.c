@@ -253,7 +253,7 @@ static json_t *placement_json(const struct lb_run_record *rec)
 	json_t *a = json_array();
 	unsigned int i;
 
-	for (i = 0; i < rec->nthreads; i++) {
+	for (i = 0; i < rec->cfg.nthreads; i++) {
 		const struct lb_placement *p = &rec->placement[i];
 
 		json_array_append_new(a, json_pack("{s:i, s:i, s:i, s:i, s:i}",
@@ -266,75 +266,26 @@ static json_t *placement_json(const struct lb_run_record *rec)
 }
 
 /*
- * Knobs recorded only when they differ from what every older file meant
- * (a single lock, no nesting, a time-bound window), so that runs match
- * their baselines by configuration.
+ * A run's config: its knobs (the table's, harness/config/knobs.h), and
+ * what the machine made of them (placement, calibrated iterations).
  */
-static void config_knobs_json(const struct lb_run_record *rec, json_t *c)
+static json_t *config_json(const struct lb_run_record *rec)
 {
-	char pick[32] = "uniform";
+	json_t *c = json_object();
+	double slowdown = lb_test_slowdown_pct(rec->cfg.ops->name);
 
 	if (!c)
-		return;
-	if (rec->nobjects) {
-		json_object_set_new(c, "locks",
-				    json_integer((json_int_t)rec->nlocks));
-		json_object_set_new(c, "objects",
-				    json_integer((json_int_t)rec->nobjects));
-		if (rec->pick_zipf > 0)
-			snprintf(pick, sizeof(pick), "zipf:%g", rec->pick_zipf);
-		json_object_set_new(c, "pick", json_string(pick));
-	}
-	if (rec->depth > 1)
-		json_object_set_new(c, "depth",
-				    json_integer((json_int_t)rec->depth));
-	if (rec->ops_target)
-		json_object_set_new(c, "ops",
-				    json_integer((json_int_t)rec->ops_target));
-}
-
-static json_t *config_json(const struct lb_run_record *rec, const char *pin)
-{
-	json_t *c = json_pack(
-		"{s:s, s:s, s:i, s:s, s:o, s:b, s:I, s:I, s:I, s:I, s:I, s:I, "
-		"s:i, s:i}",
-		"method", rec->ops->name, "workload", rec->workload->name,
-		"threads", (int)rec->nthreads, "pin", pin, "placement",
-		placement_json(rec), "oversubscribed", rec->oversubscribed,
-		"cs_ns", (json_int_t)rec->cs_ns, "think_ns",
-		(json_int_t)rec->think_ns, "duration_ns",
-		(json_int_t)rec->duration_ns, "warmup_ns",
-		(json_int_t)rec->warmup_ns, "cs_cycles",
-		(json_int_t)rec->cs_iters, "think_cycles",
-		(json_int_t)rec->think_iters, "coroutines",
-		(int)rec->coroutines, "reps", (int)rec->reps_wanted);
-	double slowdown = lb_test_slowdown_pct(rec->ops->name);
-
-	if (c && rec->workload->uses_offload_opts) {
-		json_object_set_new(
-			c, "offload_mode",
-			json_string(
-				lb_offload_mode_names[rec->wl_opts
-							      .offload_mode]));
-		json_object_set_new(c, "offload_work",
-				    json_string(rec->wl_opts.offload_sleep ?
-							"sleep" :
-							"busy"));
-	}
-	if (c) {
-		json_object_set_new(c, "cs_lines",
-				    json_integer((json_int_t)rec->cs_lines));
-		json_object_set_new(c, "think_dist",
-				    json_string(rec->think_exp ? "exp" :
-								 "fixed"));
-	}
-	if (c && rec->workload->uses_read_pct)
-		json_object_set_new(c, "read_pct",
-				    json_integer((json_int_t)rec->read_pct));
-	config_knobs_json(rec, c);
-	lb_record_config_json(rec, c); /* "retries", "gate" */
+		return NULL;
+	lb_config_json(&rec->cfg, c);
+	json_object_set_new(c, "placement", placement_json(rec));
+	json_object_set_new(c, "oversubscribed",
+			    json_boolean(rec->oversubscribed));
+	json_object_set_new(c, "cs_cycles",
+			    json_integer((json_int_t)rec->cs_iters));
+	json_object_set_new(c, "think_cycles",
+			    json_integer((json_int_t)rec->think_iters));
 	/* Test-only knob: mark the run so it is never taken for a real one. */
-	if (c && slowdown > 0)
+	if (slowdown > 0)
 		json_object_set_new(c, "test_slowdown_pct",
 				    json_real(slowdown));
 	return c;
@@ -365,7 +316,7 @@ static void lock_lib_json(const struct lb_lock_ops *ops, json_t *run)
 			  (json_int_t)d->node_size));
 }
 
-static json_t *run_json(const struct lb_run_record *rec, const char *pin)
+static json_t *run_json(const struct lb_run_record *rec)
 {
 	const char *status = lb_record_status(rec);
 	json_t *reps = json_array(), *summary = json_null(), *run;
@@ -393,10 +344,10 @@ static json_t *run_json(const struct lb_run_record *rec, const char *pin)
 		}
 	}
 	run = json_pack("{s:s, s:s*, s:o, s:o, s:o}", "status", status, "error",
-			error, "config", config_json(rec, pin), "reps", reps,
+			error, "config", config_json(rec), "reps", reps,
 			"summary", summary);
 	lb_record_run_json(rec, run);
-	lock_lib_json(rec->ops, run);
+	lock_lib_json(rec->cfg.ops, run);
 	return run;
 }
 
@@ -416,7 +367,7 @@ json_t *lb_report_json(const struct lb_report *r)
 	unsigned int i;
 
 	for (i = 0; i < r->nruns; i++)
-		json_array_append_new(runs, run_json(&r->runs[i], r->pin));
+		json_array_append_new(runs, run_json(&r->runs[i]));
 	return json_pack("{s:s, s:i, s:{s:s, s:s, s:s}, s:s, s:o, s:O, s:O, "
 			 "s:{s:f}, s:o}",
 			 "schema", LB_SCHEMA_NAME, "schema_version",
@@ -476,8 +427,8 @@ void lb_table_row(FILE *f, const struct lb_run_record *rec)
 		for (i = 0; i < rec->nreps; i++)
 			if (!rec->reps[i].ok)
 				why = rec->reps[i].failure;
-		fprintf(f, "%-17s %4u %9s  %s\n", rec->ops->name, rec->nthreads,
-			"FAILED", why);
+		fprintf(f, "%-17s %4u %9s  %s\n", rec->cfg.ops->name,
+			rec->cfg.nthreads, "FAILED", why);
 		return;
 	}
 	record_summary(rec, "ops_per_sec", &thr);
@@ -496,7 +447,7 @@ void lb_table_row(FILE *f, const struct lb_run_record *rec)
 	fprintf(f,
 		"%-17s %4u %9s %6.1f%% %6.1f %10.1f %6.3f %5.2f/%-5.2f %9.3f "
 		"%8.3f  %s\n",
-		rec->ops->name, rec->nthreads,
+		rec->cfg.ops->name, rec->cfg.nthreads,
 		si(thr.median, rate, sizeof(rate)),
 		isfinite(thr.ci95_hi) ?
 			(thr.ci95_hi - thr.mean) / thr.mean * 100 :

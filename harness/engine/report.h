@@ -10,38 +10,27 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "harness/config/knobs.h"
 #include "harness/engine/runner.h"
 #include "harness/results/resultfile.h"
 #include "harness/util/fileio.h"
 
-/* One configuration: a method at a thread count with every knob. */
+/*
+ * One configuration being measured: its knobs (cfg, the one struct the
+ * command line or the sweep spec filled), where its threads run, and its
+ * repetitions.
+ */
 struct lb_run_record {
-	const struct lb_lock_ops *ops;
-	const struct lb_workload *workload;
-	unsigned int nthreads;
-	struct lb_placement *placement; /* nthreads entries */
+	struct lb_config cfg;
+	struct lb_placement *placement; /* cfg.nthreads entries */
 	bool oversubscribed;
-	uint64_t cs_ns, think_ns, duration_ns, warmup_ns;
-	uint64_t cs_iters, think_iters;
-	unsigned int read_pct; /* --read-pct, for workloads that use it */
-	unsigned int cs_lines; /* --cs-lines */
-	bool think_exp; /* --think-dist exp */
-	unsigned int nlocks, nobjects, depth; /* see struct lb_plan_cfg */
-	double pick_zipf;
-	uint64_t ops_target; /* --ops, or 0 */
-	struct lb_wl_opts wl_opts; /* offload's options (cs_ns filled) */
-	unsigned int coroutines;
-	unsigned int reps_wanted;
-	struct lb_rep_result
-		*reps; /* reps_wanted + retries slots, nreps filled */
-	unsigned int nreps;
+	uint64_t cs_iters, think_iters; /* cs_ns, think_ns calibrated */
+	struct lb_rep_result *reps; /* cfg.reps + cfg.retries slots */
+	unsigned int nreps; /* filled */
 	/*
-	 * The validity gate (harness/validity.h): its thresholds, the extra
-	 * repetitions allowed to replace invalid ones, and one verdict per
-	 * repetition (NULL: none judged, every repetition valid).
+	 * The validity gate's verdict on each repetition (cfg.gate judges;
+	 * NULL: none judged, every repetition valid).
 	 */
-	const struct lb_gate *gate;
-	unsigned int retries;
 	struct lb_verdict *verdicts;
 	/*
 	 * Could not be measured (setup failed, workers stalled, the worker
@@ -57,7 +46,6 @@ struct lb_report {
 	char **argv;
 	char created[40]; /* ISO 8601 UTC */
 	double ns_per_iter;
-	const char *pin;
 	struct lb_run_record *runs;
 	unsigned int nruns;
 };

@@ -152,8 +152,8 @@ static void *worker_main(void *arg)
 		lb_futex_wait(&ctx->gate, GATE_WAIT, NULL);
 	if (gate != GATE_GO)
 		return NULL;
-	if (ctx->cfg->coroutines)
-		run_coroutines(s, ctx->cfg->coroutines);
+	if (ctx->cfg->knobs.coroutines)
+		run_coroutines(s, ctx->cfg->knobs.coroutines);
 	else
 		coroutine_entry(&s->workers[0]);
 	return NULL;
@@ -266,8 +266,9 @@ static bool addr_in(unsigned long addr, const void *base, size_t size)
 static void thread_where(const struct rep_ctx *ctx, const struct worker_slot *s,
 			 char *buf, size_t len)
 {
-	const struct lb_lock_ops *ops = ctx->cfg->ops;
-	unsigned int i, k = ctx->cfg->coroutines ? ctx->cfg->coroutines : 1;
+	const struct lb_lock_ops *ops = ctx->cfg->knobs.ops;
+	unsigned int i,
+		k = ctx->cfg->knobs.coroutines ? ctx->cfg->knobs.coroutines : 1;
 	char path[64], line[256];
 	unsigned long addr = 0;
 	long nr = -2;
@@ -357,7 +358,7 @@ static void describe_stall(const struct rep_ctx *ctx,
 		"stalled: %u of %u worker threads did not stop within %s after "
 		"the run ended (deadlock or livelock?):",
 		stuck, n,
-		lb_format_duration(cfg->stall_timeout_ns, d, sizeof(d)));
+		lb_format_duration(cfg->knobs.stall_ns, d, sizeof(d)));
 	for (i = 0; i < n && used < len; i = j) {
 		j = i + 1;
 		if (!slots[i].started || slots[i].joined)
@@ -376,7 +377,7 @@ static void describe_stall(const struct rep_ctx *ctx,
 						 " threads %u-%u %s;", i, j - 1,
 						 cur);
 	}
-	if (used < len && cfg->workload == &lb_workload_counter) {
+	if (used < len && cfg->knobs.workload == &lb_workload_counter) {
 		unsigned long long ops = lb_load_relaxed(&ctx->run->acounter);
 
 		snprintf(buf + used, len - used,
@@ -536,10 +537,10 @@ static uint64_t ops_deadline(const struct lb_rep_cfg *cfg,
 
 	if (!done || t_ref <= t0)
 		return 0;
-	if (done >= cfg->ops_target)
+	if (done >= cfg->knobs.ops_target)
 		return 1; /* already there: stop now */
 	rate = (double)done / (double)(t_ref - t0);
-	at = (double)t_ref + (double)(cfg->ops_target - done) / rate;
+	at = (double)t_ref + (double)(cfg->knobs.ops_target - done) / rate;
 	return at <= (double)next ? (uint64_t)at : 0;
 }
 
@@ -556,7 +557,8 @@ static uint64_t drive_phases(const struct lb_rep_cfg *cfg, struct lb_run *run,
 	unsigned int tick = 0, nw = run->nwindows;
 
 	set_stage(STAGE_WARMUP);
-	if (cfg->warmup_ns && !lb_sleep_interruptible(cfg->warmup_ns)) {
+	if (cfg->knobs.warmup_ns &&
+	    !lb_sleep_interruptible(cfg->knobs.warmup_ns)) {
 		lb_store_release(&run->phase, LB_PHASE_STOP);
 		return 0;
 	}
@@ -566,12 +568,12 @@ static uint64_t drive_phases(const struct lb_rep_cfg *cfg, struct lb_run *run,
 	res->window_end_ns = lb_xzalloc(nw * sizeof(*res->window_end_ns));
 	t0 = lb_now_ns();
 	lb_store_release(&run->phase, LB_PHASE_MEASURE);
-	end = t0 + cfg->duration_ns;
+	end = t0 + cfg->knobs.duration_ns;
 	t_prev = t_ref = t0;
 	for (;;) {
 		uint64_t next = t0 + (tick + 1) * run->tick_ns, stop = 0;
 
-		if (cfg->ops_target && tick > 1)
+		if (cfg->knobs.ops_target && tick > 1)
 			stop = ops_deadline(cfg, workers, t0, t_ref, next);
 		if (stop || next >= end) {
 			sleep_until(stop ? stop : end);
@@ -612,12 +614,12 @@ static uint64_t drive_phases(const struct lb_rep_cfg *cfg, struct lb_run *run,
 
 static void plan_ticks(const struct lb_rep_cfg *cfg, struct lb_run *run)
 {
-	uint64_t tick = cfg->ops_target ? TICK_OPS_NS : TICK_NS, n;
+	uint64_t tick = cfg->knobs.ops_target ? TICK_OPS_NS : TICK_NS, n;
 	unsigned int workers = lb_rep_workers(cfg);
 
 	for (;;) {
-		n = cfg->duration_ns / tick + 1;
-		if (cfg->ops_target ||
+		n = cfg->knobs.duration_ns / tick + 1;
+		if (cfg->knobs.ops_target ||
 		    (n <= MAX_WINDOWS && n * workers <= MAX_TIMELINE))
 			break;
 		tick *= 2;
@@ -633,9 +635,9 @@ static void plan_ticks(const struct lb_rep_cfg *cfg, struct lb_run *run)
 /* Striping and bql: the locks and the objects they guard. */
 static void run_objects(const struct lb_rep_cfg *cfg, struct lb_run *run)
 {
-	size_t lsz = cfg->ops->lock_size;
+	size_t lsz = cfg->knobs.ops->lock_size;
 
-	run->nlocks = cfg->nlocks ? cfg->nlocks : 1;
+	run->nlocks = cfg->knobs.nlocks ? cfg->knobs.nlocks : 1;
 	/* The lock, its struct lb_lock_rec on the next line, padded. */
 	lsz = (lsz + LB_CACHELINE - 1) / LB_CACHELINE * LB_CACHELINE +
 	      LB_CACHELINE;
@@ -643,16 +645,16 @@ static void run_objects(const struct lb_rep_cfg *cfg, struct lb_run *run)
 	run->locks =
 		lb_xaligned_zalloc(LB_PAD_SIZE, run->nlocks * run->lock_stride);
 	run->lock = run->locks;
-	run->nobjects = cfg->nobjects;
+	run->nobjects = cfg->knobs.nobjects;
 	if (!run->nobjects)
 		return;
-	run->object_stride = (1 + (size_t)cfg->cs_lines) * LB_CACHELINE;
+	run->object_stride = (1 + (size_t)cfg->knobs.cs_lines) * LB_CACHELINE;
 	run->objects = lb_xaligned_zalloc(LB_PAD_SIZE,
 					  run->nobjects * run->object_stride);
-	if (cfg->pick_zipf > 0) {
+	if (cfg->knobs.pick_zipf > 0) {
 		uint32_t *t = lb_xzalloc(LB_PICK_TABLE * sizeof(*t));
 
-		lb_pick_table_fill(t, run->nobjects, cfg->pick_zipf);
+		lb_pick_table_fill(t, run->nobjects, cfg->knobs.pick_zipf);
 		run->pick_table = t;
 	}
 }
@@ -664,12 +666,13 @@ static int locks_init(const struct lb_rep_cfg *cfg, struct lb_run *run)
 	int e;
 
 	for (i = 0; i < run->nlocks; i++) {
-		e = cfg->ops->init((char *)run->locks + i * run->lock_stride,
-				   &cfg->lock_cfg);
+		e = cfg->knobs.ops->init((char *)run->locks +
+						 i * run->lock_stride,
+					 &cfg->lock_cfg);
 		if (e) {
 			while (i--)
-				cfg->ops->destroy((char *)run->locks +
-						  i * run->lock_stride);
+				cfg->knobs.ops->destroy((char *)run->locks +
+							i * run->lock_stride);
 			return e;
 		}
 	}
@@ -681,36 +684,38 @@ static void locks_destroy(const struct lb_rep_cfg *cfg, struct lb_run *run)
 	unsigned int i;
 
 	for (i = 0; i < run->nlocks; i++)
-		cfg->ops->destroy((char *)run->locks + i * run->lock_stride);
+		cfg->knobs.ops->destroy((char *)run->locks +
+					i * run->lock_stride);
 }
 
 static struct lb_run *run_new(const struct lb_rep_cfg *cfg)
 {
 	struct lb_run *run = lb_xaligned_zalloc(LB_PAD_SIZE, sizeof(*run));
 
-	run->ops = cfg->ops;
-	if (cfg->nobjects || cfg->depth > 1)
-		run->loop = cfg->workload->general_loop_for(cfg->lock_index);
+	run->ops = cfg->knobs.ops;
+	if (cfg->knobs.nobjects || cfg->knobs.depth > 1)
+		run->loop =
+			cfg->knobs.workload->general_loop_for(cfg->lock_index);
 	else
-		run->loop = cfg->workload->loop_for(cfg->lock_index);
+		run->loop = cfg->knobs.workload->loop_for(cfg->lock_index);
 	lb_bug_on(!run->loop);
 	run_objects(cfg, run);
 	plan_ticks(cfg, run);
-	run->depth = cfg->depth ? cfg->depth : 1;
-	run->handoff = cfg->workload->times_handoff &&
-		       cfg->sample_every != LB_SAMPLE_OFF;
+	run->depth = cfg->knobs.depth ? cfg->knobs.depth : 1;
+	run->handoff = cfg->knobs.workload->times_handoff &&
+		       cfg->knobs.sample_every != LB_SAMPLE_OFF;
 	run->cs_iters = cfg->cs_iters;
-	run->sample_every = cfg->sample_every;
+	run->sample_every = cfg->knobs.sample_every;
 	run->ns_per_cycle = cfg->ns_per_cycle > 0 ? cfg->ns_per_cycle : 1.0;
 	run->think_iters = cfg->think_iters;
-	run->read_pct = cfg->read_pct;
+	run->read_pct = cfg->knobs.read_pct;
 	run->nworkers = lb_rep_workers(cfg);
-	run->wl_opts = cfg->wl_opts;
-	run->cs_lines = cfg->cs_lines;
-	if (cfg->cs_lines)
-		run->lines = lb_xaligned_zalloc(LB_PAD_SIZE,
-						cfg->cs_lines * LB_CACHELINE);
-	if (cfg->think_exp && cfg->think_iters) {
+	run->wl_opts = cfg->knobs.wl_opts;
+	run->cs_lines = cfg->knobs.cs_lines;
+	if (cfg->knobs.cs_lines)
+		run->lines = lb_xaligned_zalloc(
+			LB_PAD_SIZE, cfg->knobs.cs_lines * LB_CACHELINE);
+	if (cfg->knobs.think_exp && cfg->think_iters) {
 		uint64_t *t = lb_xzalloc(LB_THINK_TABLE * sizeof(*t));
 
 		lb_think_table_fill(t, cfg->think_iters);
@@ -733,22 +738,22 @@ static struct lb_worker *workers_new(const struct lb_rep_cfg *cfg,
 				     struct lb_run *run)
 {
 	unsigned int i, n = lb_rep_workers(cfg);
-	unsigned int k = cfg->coroutines ? cfg->coroutines : 1;
+	unsigned int k = cfg->knobs.coroutines ? cfg->knobs.coroutines : 1;
 	struct lb_worker *w = lb_xaligned_zalloc(LB_PAD_SIZE, n * sizeof(*w));
 
 	for (i = 0; i < n; i++) {
 		w[i].run = run;
 		w[i].index = i;
 		w[i].leader = i % k == 0;
-		if (cfg->sample_every != LB_SAMPLE_OFF)
+		if (cfg->knobs.sample_every != LB_SAMPLE_OFF)
 			w[i].hist = lb_xzalloc(sizeof(*w[i].hist));
 		if (run->handoff)
 			w[i].handoff = lb_xzalloc(sizeof(*w[i].handoff));
 		w[i].timeline =
 			lb_xzalloc(run->nwindows * sizeof(*w[i].timeline));
-		if (cfg->ops->node_size)
-			w[i].node = lb_xaligned_zalloc(LB_PAD_SIZE,
-						       cfg->ops->node_size);
+		if (cfg->knobs.ops->node_size)
+			w[i].node = lb_xaligned_zalloc(
+				LB_PAD_SIZE, cfg->knobs.ops->node_size);
 	}
 	return w;
 }
@@ -757,15 +762,15 @@ static struct worker_slot *slots_new(const struct lb_rep_cfg *cfg,
 				     struct rep_ctx *ctx,
 				     struct lb_worker *workers)
 {
-	unsigned int i, k = cfg->coroutines ? cfg->coroutines : 1;
+	unsigned int i, k = cfg->knobs.coroutines ? cfg->knobs.coroutines : 1;
 	struct worker_slot *slots;
 
-	slots = lb_xzalloc(cfg->nthreads * sizeof(*slots));
-	for (i = 0; i < cfg->nthreads; i++) {
+	slots = lb_xzalloc(cfg->knobs.nthreads * sizeof(*slots));
+	for (i = 0; i < cfg->knobs.nthreads; i++) {
 		slots[i].ctx = ctx;
 		slots[i].index = i;
 		slots[i].workers = &workers[i * k];
-		if (cfg->coroutines)
+		if (cfg->knobs.coroutines)
 			slots[i].ev = lb_evctx_new();
 	}
 	return slots;
@@ -782,7 +787,7 @@ static void slots_free(const struct lb_rep_cfg *cfg, struct worker_slot *slots,
 		free(workers[i].handoff);
 		free(workers[i].timeline);
 	}
-	for (i = 0; i < cfg->nthreads; i++)
+	for (i = 0; i < cfg->knobs.nthreads; i++)
 		if (slots[i].ev)
 			lb_evctx_free(slots[i].ev);
 	free(workers);
@@ -804,7 +809,7 @@ static void collect_latency(const struct lb_rep_cfg *cfg,
 	unsigned int i, n = lb_rep_workers(cfg);
 	uint32_t *every;
 
-	if (cfg->sample_every == LB_SAMPLE_OFF)
+	if (cfg->knobs.sample_every == LB_SAMPLE_OFF)
 		return;
 	res->latency = lb_xzalloc(sizeof(*res->latency));
 	if (workers[0].handoff)
@@ -850,14 +855,16 @@ static int run_rep_inproc(const struct lb_rep_cfg *cfg,
 	e = locks_init(cfg, ctx.run);
 	if (e) {
 		snprintf(res->failure, sizeof(res->failure),
-			 "%s: init failed: %s", cfg->ops->name, strerror(-e));
+			 "%s: init failed: %s", cfg->knobs.ops->name,
+			 strerror(-e));
 		run_free(ctx.run);
 		return LB_REP_SETUP;
 	}
 	/* The workload's own state (threads, pools) around the workers. */
 	set_stage(STAGE_SETUP);
-	if (cfg->workload->setup &&
-	    cfg->workload->setup(ctx.run, res->failure, sizeof(res->failure))) {
+	if (cfg->knobs.workload->setup &&
+	    cfg->knobs.workload->setup(ctx.run, res->failure,
+				       sizeof(res->failure))) {
 		locks_destroy(cfg, ctx.run);
 		run_free(ctx.run);
 		return LB_REP_SETUP;
@@ -865,20 +872,21 @@ static int run_rep_inproc(const struct lb_rep_cfg *cfg,
 	workers = workers_new(cfg, ctx.run);
 	slots = slots_new(cfg, &ctx, workers);
 	set_stage(STAGE_START);
-	if (start_workers(&ctx, slots, cfg->nthreads, res->failure,
+	if (start_workers(&ctx, slots, cfg->knobs.nthreads, res->failure,
 			  sizeof(res->failure))) {
-		join_workers(slots, cfg->nthreads, UINT64_MAX / 4, &stuck);
-		if (cfg->workload->teardown)
-			cfg->workload->teardown(ctx.run, &res->fig);
+		join_workers(slots, cfg->knobs.nthreads, UINT64_MAX / 4,
+			     &stuck);
+		if (cfg->knobs.workload->teardown)
+			cfg->knobs.workload->teardown(ctx.run, &res->fig);
 		rc = LB_REP_SETUP;
 		goto out;
 	}
 	res->elapsed_ns = drive_phases(cfg, ctx.run, workers, res);
 	set_stage(STAGE_JOIN);
-	if (!join_workers(slots, cfg->nthreads, cfg->stall_timeout_ns,
+	if (!join_workers(slots, cfg->knobs.nthreads, cfg->knobs.stall_ns,
 			  &stuck)) {
-		describe_stall(&ctx, slots, cfg->nthreads, stuck, res->failure,
-			       sizeof(res->failure));
+		describe_stall(&ctx, slots, cfg->knobs.nthreads, stuck,
+			       res->failure, sizeof(res->failure));
 		rep_abandoned(res);
 		/*
 		 * Threads still own the lock and nodes: leak them.  Isolated,
@@ -888,8 +896,8 @@ static int run_rep_inproc(const struct lb_rep_cfg *cfg,
 	}
 	/* Before the lock is destroyed and the event contexts freed. */
 	set_stage(STAGE_TEARDOWN);
-	if (cfg->workload->teardown)
-		cfg->workload->teardown(ctx.run, &res->fig);
+	if (cfg->knobs.workload->teardown)
+		cfg->knobs.workload->teardown(ctx.run, &res->fig);
 	if (lb_interrupted()) {
 		/* Abandoned: its figures are not kept. */
 		snprintf(res->failure, sizeof(res->failure),
@@ -1272,8 +1280,8 @@ static int iso_setup_error(struct lb_rep_result *res, const char *what)
 static int run_rep_isolated(const struct lb_rep_cfg *cfg,
 			    struct lb_rep_result *res, uint64_t extra_cs_iters)
 {
-	uint64_t wait_ns = cfg->warmup_ns + cfg->duration_ns +
-			   cfg->stall_timeout_ns + ISO_GRACE_NS;
+	uint64_t wait_ns = cfg->knobs.warmup_ns + cfg->knobs.duration_ns +
+			   cfg->knobs.stall_ns + ISO_GRACE_NS;
 	struct iso_buf b = { 0 };
 	struct iso_shared *sh;
 	char last[320], d[32];
@@ -1362,7 +1370,8 @@ int lb_run_rep(const struct lb_rep_cfg *cfg, struct lb_rep_result *res)
 
 unsigned int lb_rep_workers(const struct lb_rep_cfg *cfg)
 {
-	return cfg->nthreads * (cfg->coroutines ? cfg->coroutines : 1);
+	return cfg->knobs.nthreads *
+	       (cfg->knobs.coroutines ? cfg->knobs.coroutines : 1);
 }
 
 void lb_rep_result_free(struct lb_rep_result *res)

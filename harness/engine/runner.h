@@ -6,46 +6,25 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "harness/config/knobs.h"
 #include "harness/machine/host.h"
 #include "harness/machine/topo.h"
 #include "locks/lock.h"
 #include "workloads/workload.h"
 
+/*
+ * One repetition: its configuration as planned (knobs: what the command
+ * line or the sweep spec said), and what the engine derived from it for
+ * this machine.
+ */
 struct lb_rep_cfg {
-	const struct lb_lock_ops *ops;
-	unsigned int lock_index; /* in lb_locks[] */
-	const struct lb_workload *workload;
-	unsigned int nthreads;
-	/*
-	 * 0: each thread runs one worker loop directly.  K > 0: each thread
-	 * runs an event context with K coroutine workers.
-	 */
-	unsigned int coroutines;
+	struct lb_config knobs;
+	unsigned int lock_index; /* of knobs.ops in lb_locks[] */
 	const struct lb_topo *topo;
-	const struct lb_placement *placement; /* nthreads entries */
+	const struct lb_placement *placement; /* knobs.nthreads entries */
+	/* knobs.cs_ns and think_ns in lb_delay iterations */
 	uint64_t cs_iters, think_iters;
-	unsigned int cs_lines; /* shared cache lines written per section */
-	bool think_exp; /* exponential think time (mean think_iters) */
-	unsigned int read_pct; /* rwmix: percent of reads */
-	struct lb_wl_opts wl_opts; /* offload's options */
-	uint64_t duration_ns, warmup_ns;
-	/*
-	 * --ops: end the window once the workers have completed this many
-	 * operations together (duration_ns is then the time limit); 0: the
-	 * window lasts duration_ns.
-	 */
-	uint64_t ops_target;
-	/*
-	 * Striping and bql (struct lb_run): nlocks locks, nobjects objects
-	 * (0: the single-lock loops), picked uniformly or with Zipf exponent
-	 * pick_zipf (0: uniform).  depth: nested acquisitions (>= 1).
-	 */
-	unsigned int nlocks, nobjects, depth;
-	double pick_zipf;
-	uint64_t stall_timeout_ns; /* after STOP, how long workers may take */
 	struct lb_lock_cfg lock_cfg;
-	/* Latency sampling: LB_SAMPLE_AUTO, LB_SAMPLE_OFF or an interval. */
-	uint32_t sample_every;
 	double ns_per_cycle; /* cycle counter calibration */
 	/*
 	 * Test-only: busy iterations added to each critical section

@@ -101,8 +101,8 @@ static double probe_ns_per_op(const struct lb_rep_cfg *cfg, uint64_t extra,
 	double best = NAN;
 	int i;
 
-	probe.duration_ns = PROBE_NS;
-	probe.warmup_ns = PROBE_NS / 4;
+	probe.knobs.duration_ns = PROBE_NS;
+	probe.knobs.warmup_ns = PROBE_NS / 4;
 	probe.extra_cs_iters = extra;
 	for (i = 0; i < trials; i++) {
 		struct lb_rep_result res;
@@ -156,15 +156,15 @@ static uint64_t calibrate_by_probes(const struct lb_rep_cfg *cfg, double pct)
 
 uint64_t lb_test_slowdown_iters(const struct lb_rep_cfg *cfg)
 {
-	double pct = lb_test_slowdown_pct(cfg->ops->name);
+	double pct = lb_test_slowdown_pct(cfg->knobs.ops->name);
 	unsigned int i;
 	uint64_t extra;
 
 	if (pct <= 0)
 		return 0;
 	for (i = 0; i < sd.nprobed; i++)
-		if (sd.probed[i].ops == cfg->ops &&
-		    sd.probed[i].nthreads == cfg->nthreads &&
+		if (sd.probed[i].ops == cfg->knobs.ops &&
+		    sd.probed[i].nthreads == cfg->knobs.nthreads &&
 		    sd.probed[i].cs_iters == cfg->cs_iters &&
 		    sd.probed[i].think_iters == cfg->think_iters)
 			return sd.probed[i].extra;
@@ -172,8 +172,8 @@ uint64_t lb_test_slowdown_iters(const struct lb_rep_cfg *cfg)
 		sd.ns_per_iter = lb_spin_calibrate();
 	extra = calibrate_by_probes(cfg, pct);
 	if (sd.nprobed < MAX_PROBED) {
-		sd.probed[sd.nprobed].ops = cfg->ops;
-		sd.probed[sd.nprobed].nthreads = cfg->nthreads;
+		sd.probed[sd.nprobed].ops = cfg->knobs.ops;
+		sd.probed[sd.nprobed].nthreads = cfg->knobs.nthreads;
 		sd.probed[sd.nprobed].cs_iters = cfg->cs_iters;
 		sd.probed[sd.nprobed].think_iters = cfg->think_iters;
 		sd.probed[sd.nprobed++].extra = extra;

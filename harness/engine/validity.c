@@ -13,147 +13,6 @@
 #include "harness/engine/report.h"
 #include "harness/engine/validity.h"
 
-/* ------------------------------------------------------------ options */
-
-static const struct {
-	const char *name;
-	size_t offset;
-	bool fraction; /* takes "10%"; at most 1 for cpu_low */
-	const char *what;
-} gate_keys[] = {
-	{ "wall", offsetof(struct lb_gate, wall), true,
-	  "overshoot of the window, a fraction" },
-	{ "cpu_high", offsetof(struct lb_gate, cpu_high), true,
-	  "CPU beyond threads x wall, a fraction" },
-	{ "cpu_low", offsetof(struct lb_gate, cpu_low), true,
-	  "least CPU/wall per spinning thread, a fraction up to 1" },
-	{ "other_cpu", offsetof(struct lb_gate, other_cpu), false,
-	  "CPUs other processes may take beyond the free PUs" },
-	{ "ivcsw", offsetof(struct lb_gate, ivcsw), false,
-	  "involuntary switches per thread-second" },
-	{ "migrations", offsetof(struct lb_gate, migrations), false,
-	  "migrations of pinned threads" },
-};
-
-void lb_gate_defaults(struct lb_gate *g)
-{
-	*g = (struct lb_gate){
-		.on = true,
-		.wall = LB_GATE_WALL,
-		.cpu_high = LB_GATE_CPU_HIGH,
-		.cpu_low = LB_GATE_CPU_LOW,
-		.other_cpu = LB_GATE_OTHER_CPU,
-		.ivcsw = LB_GATE_IVCSW,
-		.migrations = LB_GATE_MIGRATIONS,
-	};
-}
-
-void lb_gate_env(struct lb_gate *g)
-{
-	const char *e = getenv("LOCKBENCH_GATE");
-
-	if (e && !strcmp(e, "off"))
-		g->on = false;
-}
-
-static double *gate_field(struct lb_gate *g, unsigned int k)
-{
-	return (double *)((char *)g + gate_keys[k].offset);
-}
-
-static int gate_item(const char *item, struct lb_gate *g, char *err,
-		     size_t errlen)
-{
-	const char *eq = strchr(item, '=');
-	size_t klen = eq ? (size_t)(eq - item) : strlen(item);
-	unsigned int k;
-	char *end;
-	double v;
-
-	for (k = 0; k < LB_ARRAY_SIZE(gate_keys); k++)
-		if (strlen(gate_keys[k].name) == klen &&
-		    !strncmp(item, gate_keys[k].name, klen))
-			break;
-	if (k == LB_ARRAY_SIZE(gate_keys)) {
-		snprintf(err, errlen,
-			 "invalid --gate value '%s': unknown key '%.*s' "
-			 "(keys: wall, cpu_high, cpu_low, other_cpu, ivcsw, "
-			 "migrations)",
-			 item, (int)(klen > 64 ? 64 : klen), item);
-		return -1;
-	}
-	if (!eq || !eq[1]) {
-		snprintf(err, errlen,
-			 "invalid --gate value '%s': expected %s=VALUE (%s, "
-			 "or off)",
-			 item, gate_keys[k].name, gate_keys[k].what);
-		return -1;
-	}
-	if (!strcmp(eq + 1, "off")) {
-		/* No limit: no upper bound, or a lower bound of 0 */
-		*gate_field(g, k) = k == 2 ? 0 : INFINITY;
-		return 0;
-	}
-	v = strtod(eq + 1, &end);
-	if (end != eq + 1 && gate_keys[k].fraction && *end == '%' && !end[1]) {
-		v /= 100;
-		end++;
-	}
-	if (end == eq + 1 || *end || !isfinite(v) || v < 0 ||
-	    (k == 2 && v > 1) || v > 1e9) {
-		snprintf(err, errlen,
-			 "invalid --gate value '%s': expected a number >= 0 "
-			 "(%s), or off",
-			 item, gate_keys[k].what);
-		return -1;
-	}
-	*gate_field(g, k) = v;
-	return 0;
-}
-
-int lb_gate_parse(const char *arg, struct lb_gate *g, char *err, size_t errlen)
-{
-	const char *p = arg;
-
-	if (!*arg) {
-		snprintf(err, errlen,
-			 "invalid --gate value '': expected KEY=VALUE[,...]");
-		return -1;
-	}
-	for (;;) {
-		const char *comma = strchr(p, ',');
-		size_t len = comma ? (size_t)(comma - p) : strlen(p);
-		char item[128];
-
-		if (!len || len >= sizeof(item)) {
-			snprintf(err, errlen,
-				 "invalid --gate value '%.200s': %s item", arg,
-				 len ? "too long an" : "empty");
-			return -1;
-		}
-		memcpy(item, p, len);
-		item[len] = '\0';
-		if (gate_item(item, g, err, errlen))
-			return -1;
-		if (!comma)
-			break;
-		p = comma + 1;
-	}
-	g->on = true;
-	return 0;
-}
-
-int lb_retries_parse(const char *opt, const char *arg, unsigned int *out,
-		     char *err, size_t errlen)
-{
-	uint64_t v;
-
-	if (lb_parse_u64(opt, arg, 0, LB_RETRIES_MAX, &v, err, errlen))
-		return -1;
-	*out = (unsigned int)v;
-	return 0;
-}
-
 /* ------------------------------------------------------------ the judge */
 
 static void __attribute__((format(printf, 2, 3)))
@@ -240,26 +99,6 @@ bool lb_gate_judge(const struct lb_gate *g, const struct lb_gate_run *run,
 	return v->n == 0;
 }
 
-static json_t *threshold(double v)
-{
-	return isfinite(v) ? json_real(v) : json_string("off");
-}
-
-json_t *lb_gate_json(const struct lb_gate *g)
-{
-	json_t *j;
-	unsigned int k;
-
-	if (!g || !g->on)
-		return json_null();
-	j = json_object();
-	for (k = 0; k < LB_ARRAY_SIZE(gate_keys); k++)
-		json_object_set_new(
-			j, gate_keys[k].name,
-			threshold(*gate_field((struct lb_gate *)g, k)));
-	return j;
-}
-
 /* ------------------------------------------------------------ records */
 
 bool lb_record_rep_valid(const struct lb_run_record *rec, unsigned int i)
@@ -316,14 +155,6 @@ void lb_record_run_json(const struct lb_run_record *rec, json_t *run)
 			    json_integer(rec->nreps - nvalid));
 }
 
-void lb_record_config_json(const struct lb_run_record *rec, json_t *config)
-{
-	if (!config)
-		return;
-	json_object_set_new(config, "retries", json_integer(rec->retries));
-	json_object_set_new(config, "gate", lb_gate_json(rec->gate));
-}
-
 const char *lb_record_valid_state(const struct lb_run_record *rec, char *buf,
 				  size_t len)
 {
@@ -331,9 +162,9 @@ const char *lb_record_valid_state(const struct lb_run_record *rec, char *buf,
 
 	buf[0] = '\0';
 	if (!nvalid && rec->nreps)
-		snprintf(buf, len, "0/%u valid (all kept) ", rec->reps_wanted);
-	else if (nvalid < rec->reps_wanted && nvalid < rec->nreps)
-		snprintf(buf, len, "%u/%u valid ", nvalid, rec->reps_wanted);
+		snprintf(buf, len, "0/%u valid (all kept) ", rec->cfg.reps);
+	else if (nvalid < rec->cfg.reps && nvalid < rec->nreps)
+		snprintf(buf, len, "%u/%u valid ", nvalid, rec->cfg.reps);
 	return buf;
 }
 
@@ -341,9 +172,9 @@ void lb_record_gate_run(const struct lb_run_record *rec,
 			unsigned int online_pus, struct lb_gate_run *run)
 {
 	unsigned int i, j, used = 0;
-	bool pinned = rec->nthreads > 0;
+	bool pinned = rec->cfg.nthreads > 0;
 
-	for (i = 0; i < rec->nthreads; i++) {
+	for (i = 0; i < rec->cfg.nthreads; i++) {
 		int pu = rec->placement ? rec->placement[i].os_index : -1;
 
 		pinned &= pu >= 0;
@@ -353,17 +184,18 @@ void lb_record_gate_run(const struct lb_run_record *rec,
 		used += pu < 0 || j == i;
 	}
 	*run = (struct lb_gate_run){
-		.nthreads = rec->nthreads,
+		.nthreads = rec->cfg.nthreads,
 		.pus_used = used < online_pus ? used : online_pus,
 		.online_pus = online_pus,
 		.oversubscribed = rec->oversubscribed,
 		.pinned = pinned,
-		.spins = (rec->ops->flags & LB_SPINS) &&
-			 !(rec->ops->flags & LB_SLEEPS),
-		.helpers = rec->workload->setup != NULL,
+		.spins = (rec->cfg.ops->flags & LB_SPINS) &&
+			 !(rec->cfg.ops->flags & LB_SLEEPS),
+		.helpers = rec->cfg.workload->setup != NULL,
 		/* --ops N: bound by operations, duration_ns is a limit */
-		.duration_ns = rec->ops_target ? 0 : rec->duration_ns,
+		.duration_ns = rec->cfg.ops_target ? 0 : rec->cfg.duration_ns,
 	};
-	run->never_waits = rec->nthreads == 1 && rec->coroutines <= 1 &&
-			   !run->helpers && !(rec->ops->flags & LB_DELEGATES);
+	run->never_waits = rec->cfg.nthreads == 1 && rec->cfg.coroutines <= 1 &&
+			   !run->helpers &&
+			   !(rec->cfg.ops->flags & LB_DELEGATES);
 }

@@ -70,19 +70,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "harness/config/gate.h"
 #include "harness/engine/runner.h"
 
-/* Extra repetitions per run to replace invalid ones (--retries). */
-#define LB_RETRIES_DEFAULT 2u
-#define LB_RETRIES_MAX 100u
-
-/* Default thresholds (see above). */
-#define LB_GATE_WALL 0.10
-#define LB_GATE_CPU_HIGH 0.10
-#define LB_GATE_CPU_LOW 0.80
-#define LB_GATE_OTHER_CPU 0.25
-#define LB_GATE_IVCSW 100.0
-#define LB_GATE_MIGRATIONS 0.0
 /*
  * Fixed allowances: snapshot skew per thread, /proc/stat tick rounding,
  * switches per thread at the window's edges (the runner's own thread
@@ -91,12 +81,6 @@
 #define LB_GATE_CPU_SLACK_S 0.002
 #define LB_GATE_TICK_SLACK_S 0.02
 #define LB_GATE_IVCSW_SLACK 2.0
-
-/* The thresholds; INFINITY (cpu_low: 0) turns one criterion off. */
-struct lb_gate {
-	bool on; /* false: --no-gate */
-	double wall, cpu_high, cpu_low, other_cpu, ivcsw, migrations;
-};
 
 /* What the judge needs to know about the run besides its figures. */
 struct lb_gate_run {
@@ -121,33 +105,12 @@ struct lb_verdict {
 	char reason[LB_VERDICT_MAX][LB_VERDICT_LEN];
 };
 
-/* The default thresholds, gate on. */
-void lb_gate_defaults(struct lb_gate *g);
-/*
- * LOCKBENCH_GATE=off in the environment turns the default gate off (what
- * --no-gate does): for tests that count repetitions on a shared machine.
- */
-void lb_gate_env(struct lb_gate *g);
-/*
- * Parse a --gate value, "KEY=VAL[,KEY=VAL...]", into @g (keys not named
- * keep their value).  VAL is a non-negative number, a percentage for the
- * fractions (wall, cpu_high, cpu_low: "10%") or "off".  Returns 0, or -1
- * with one line in @err naming the bad item.
- */
-int lb_gate_parse(const char *arg, struct lb_gate *g, char *err, size_t errlen);
-/* Parse a --retries value (0 to LB_RETRIES_MAX); -1 with @err. */
-int lb_retries_parse(const char *opt, const char *arg, unsigned int *out,
-		     char *err, size_t errlen);
-
 /*
  * lb_gate_judge - judge one repetition that ran and passed its checks.
  * Pure: reads only its arguments.  Returns true when valid (@v->n == 0).
  */
 bool lb_gate_judge(const struct lb_gate *g, const struct lb_gate_run *run,
 		   const struct lb_rep_result *res, struct lb_verdict *v);
-
-/* The thresholds as recorded in a run's config ("gate"): null when off. */
-json_t *lb_gate_json(const struct lb_gate *g);
 
 /*
  * Per-record helpers for the engine and the report (struct lb_run_record
@@ -168,8 +131,6 @@ void lb_record_rep_json(const struct lb_run_record *rec, unsigned int i,
 			json_t *rep);
 /* Add "valid", "valid_reps" and "invalid_reps" to @run. */
 void lb_record_run_json(const struct lb_run_record *rec, json_t *run);
-/* The gate's config keys ("retries", "gate") to @config. */
-void lb_record_config_json(const struct lb_run_record *rec, json_t *config);
 /*
  * "2/5 valid " when the run has fewer valid repetitions than it asked, ""
  * otherwise; in @buf.
